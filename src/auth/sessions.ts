@@ -1,0 +1,46 @@
+import { createHash, randomBytes } from "node:crypto";
+import type { PrismaClient } from "../db/database.js";
+import type { User } from "../generated/prisma/client.js";
+
+/** Who is making a request: the user and the session their token belongs to. */
+export interface Viewer {
+  user: User;
+  sessionId: string;
+}
+
+function hashToken(token: string): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(createHash("sha256").update(token).digest());
+}
+
+/** Issues an opaque bearer token (32 random bytes); only its SHA-256 is stored. */
+export async function createSession(prisma: PrismaClient, userId: string, ttlHours: number): Promise<string> {
+  const token = randomBytes(32).toString("base64url");
+  await prisma.session.create({
+    data: { userId, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + ttlHours * 3_600_000) },
+  });
+  return token;
+}
+
+/** The viewer a token belongs to, or null when it is unknown, revoked or expired. */
+export async function findViewer(prisma: PrismaClient, token: string): Promise<Viewer | null> {
+  const session = await prisma.session.findFirst({
+    where: { tokenHash: hashToken(token), expiresAt: { gt: new Date() } },
+    include: { user: true },
+  });
+  return session && { user: session.user, sessionId: session.id };
+}
+
+/** Revokes a session: its token stops working at once. */
+export async function revokeSession(prisma: PrismaClient, sessionId: string): Promise<void> {
+  await prisma.session.deleteMany({ where: { id: sessionId } });
+}
+
+/**
+ * The token in an `Authorization: Bearer <token>` value. `undefined` when there is no header;
+ * an empty string when there is one that is not a bearer token, which no session matches.
+ */
+export function bearerToken(authorization: unknown): string | undefined {
+  if (authorization === undefined || authorization === null || authorization === "") return undefined;
+  const match = typeof authorization === "string" ? /^Bearer\s+(\S+)\s*$/i.exec(authorization) : null;
+  return match?.[1] ?? "";
+}

@@ -1,0 +1,72 @@
+import path from "node:path";
+
+/** Which parts of the service one process runs. */
+export type Role = "all" | "api" | "worker";
+
+/** Everything the service reads from its environment, resolved once. */
+export interface Config {
+  /** Where the process runs: `all` serves HTTP/WS and runs the worker pool. @default "all" */
+  role: Role;
+  /** HTTP port for GraphQL, WebSockets, SSE and health checks. `0` picks a free port. @default 4000 */
+  port: number;
+  /** Host to bind. @default "0.0.0.0" */
+  host: string;
+  /**
+   * PostgreSQL connection string. When unset, an embedded PostgreSQL is started with its data in
+   * `dataDir/postgres`.
+   */
+  databaseUrl: string | undefined;
+  /** Folder for local state (the embedded PostgreSQL's data). @default "./.data" */
+  dataDir: string;
+  /** Port of the embedded PostgreSQL; not 5432, so it never collides with a system server. @default 54329 */
+  embeddedPostgresPort: number;
+  /** pino level: fatal, error, warn, info, debug, trace or silent. @default "info" */
+  logLevel: string;
+  /** Jobs one worker process runs at once. @default 4 */
+  workerConcurrency: number;
+  /** How long a bearer token from `logIn` or `signUp` stays valid, in hours. @default 720 (30 days) */
+  sessionTtlHours: number;
+}
+
+const ROLES: readonly Role[] = ["all", "api", "worker"];
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    throw new Error(`${name} must be an integer >= ${min}, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+/** Reads `--role <role>` (or `--role=<role>`) from command-line arguments. */
+export function parseRole(argv: readonly string[], fallback: string | undefined): Role {
+  let role = fallback || "all";
+  argv.forEach((arg, i) => {
+    if (arg === "--role") role = argv[i + 1] ?? "";
+    else if (arg.startsWith("--role=")) role = arg.slice("--role=".length);
+  });
+  if (!ROLES.includes(role as Role)) {
+    throw new Error(`--role must be one of ${ROLES.join(", ")}, got ${JSON.stringify(role)}`);
+  }
+  return role as Role;
+}
+
+/** Builds the configuration from the environment and command line; throws on invalid values. */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  argv: readonly string[] = process.argv.slice(2),
+): Config {
+  return {
+    role: parseRole(argv, env.ROLE),
+    port: integer(env, "PORT", 4000, 0),
+    host: env.HOST || "0.0.0.0",
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: path.resolve(env.DATA_DIR || ".data"),
+    embeddedPostgresPort: integer(env, "EMBEDDED_POSTGRES_PORT", 54329, 1),
+    logLevel: env.LOG_LEVEL || "info",
+    workerConcurrency: integer(env, "WORKER_CONCURRENCY", 4, 1),
+    sessionTtlHours: integer(env, "SESSION_TTL_HOURS", 720, 1),
+  } satisfies Config;
+}

@@ -1,0 +1,32 @@
+import type pg from "pg";
+import type { Viewer } from "../auth/sessions.js";
+import type { Config } from "../config.js";
+import type { PrismaClient } from "../db/database.js";
+import { UserError } from "../errors.js";
+import type { Logger } from "../logger.js";
+
+/** What every resolver gets. Built per request (HTTP) or per operation (WebSocket). */
+export interface Context {
+  prisma: PrismaClient;
+  pool: pg.Pool;
+  config: Config;
+  logger: Logger;
+  /** The signed-in user, or null when anonymous or the token was rejected. */
+  viewer: Viewer | null;
+  /** A token came with the request but is unknown, revoked or expired. */
+  tokenRejected: boolean;
+}
+
+/** The viewer, or UNAUTHENTICATED for anonymous requests and rejected tokens. */
+export function requireViewer(ctx: Context): Viewer {
+  if (ctx.viewer) return ctx.viewer;
+  throw rejection(ctx);
+}
+
+/** Why a request has no viewer, as a client-facing error. */
+export function rejection(ctx: Context): UserError {
+  return new UserError(
+    "UNAUTHENTICATED",
+    ctx.tokenRejected ? "Your session has expired or was revoked. Log in again." : "You must be logged in.",
+  );
+}

@@ -1,0 +1,5 @@
+import { builder } from "./builder.js";
+import "./user.js";
+
+/** The executable schema; `npm run generate` prints it to schema.graphql. */
+export const schema = builder.toSchema({ sortSchema: true });

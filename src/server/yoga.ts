@@ -1,0 +1,55 @@
+import { createYoga, maskError, type YogaServerInstance } from "graphql-yoga";
+import type { IncomingMessage } from "node:http";
+import { bearerToken, findViewer, type Viewer } from "../auth/sessions.js";
+import type { Config } from "../config.js";
+import type { Database } from "../db/database.js";
+import type { Logger } from "../logger.js";
+import type { Context } from "../schema/context.js";
+import { schema } from "../schema/index.js";
+
+/** What the HTTP adapter (or our graphql-ws wiring) hands the context factory. */
+export interface ServerContext {
+  req?: IncomingMessage;
+  /** Set by the WebSocket server, which authenticates once per connection in `onConnect`. */
+  viewer?: Viewer | null;
+}
+
+export type Yoga = YogaServerInstance<ServerContext, Context>;
+
+/**
+ * GraphQL over HTTP (queries, mutations, SSE subscriptions) and GraphiQL at `/graphql`. The
+ * graphql-ws server reuses its envelop, so both transports share validation, auth and masking.
+ */
+export function createGraphQL(config: Config, db: Database, logger: Logger): Yoga {
+  return createYoga<ServerContext, Context>({
+    schema,
+    graphqlEndpoint: "/graphql",
+    landingPage: false,
+    graphiql: { subscriptionsProtocol: "WS", title: "xls-importer" },
+    logging: {
+      debug: (...args) => logger.debug({ yoga: args }, "yoga"),
+      info: (...args) => logger.info({ yoga: args }, "yoga"),
+      warn: (...args) => logger.warn({ yoga: args }, "yoga"),
+      error: (...args) => logger.error({ yoga: args }, "yoga"),
+    },
+    maskedErrors: {
+      maskError(error, message, isDev) {
+        const masked = maskError(error, message, isDev);
+        if (masked !== error) logger.error({ err: error }, "unexpected error in a GraphQL operation");
+        return masked;
+      },
+    },
+    context: async (initial) => {
+      let viewer = initial.viewer ?? null;
+      let tokenRejected = false;
+      if (initial.viewer === undefined) {
+        const token = bearerToken(initial.request.headers.get("authorization") ?? undefined);
+        if (token !== undefined) {
+          viewer = await findViewer(db.prisma, token);
+          tokenRejected = viewer === null;
+        }
+      }
+      return { prisma: db.prisma, pool: db.pool, config, logger, viewer, tokenRejected };
+    },
+  });
+}

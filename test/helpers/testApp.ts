@@ -1,0 +1,85 @@
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { print, type ExecutionResult } from "graphql";
+import { createClient, type Client } from "graphql-ws";
+import WebSocket from "ws";
+import { startApp, type App } from "../../src/app.js";
+import { loadConfig, type Role } from "../../src/config.js";
+import { createLogger } from "../../src/logger.js";
+import { createTestDatabase, type TestDatabase } from "./database.js";
+
+export interface TestApp {
+  app: App;
+  database: TestDatabase;
+  /** The GraphQL endpoint, e.g. http://localhost:38211/graphql */
+  url: string;
+  /** Sends one operation over HTTP, as a bearer of `token` when given. */
+  request<R, V>(
+    document: TypedDocumentNode<R, V>,
+    variables?: V,
+    token?: string,
+  ): Promise<ExecutionResult<R> & { status: number }>;
+  /** A real graphql-ws client on a real socket; closed with the app. */
+  wsClient(connectionParams?: Record<string, unknown>): Client;
+  stop(): Promise<void>;
+}
+
+/** Starts the service in this process, on port 0, against a fresh database of its own. */
+export async function startTestApp({ role = "all" as Role, env = {} as NodeJS.ProcessEnv } = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", DATABASE_URL: database.url, ...env }, ["--role", role]);
+  const app = await startApp(config, createLogger(process.env.TEST_LOG_LEVEL ?? "silent"));
+  const url = app.url ?? "";
+  const clients: Client[] = [];
+  return {
+    app,
+    database,
+    url,
+    async request(document, variables, token) {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          accept: "application/graphql-response+json",
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify({ query: print(document), variables }),
+      });
+      return { status: response.status, ...((await response.json()) as ExecutionResult<never>) };
+    },
+    wsClient(connectionParams) {
+      const client = createClient({
+        url: url.replace(/^http/, "ws"),
+        webSocketImpl: WebSocket,
+        connectionParams,
+        retryAttempts: 0,
+        lazy: true,
+      });
+      clients.push(client);
+      return client;
+    },
+    async stop() {
+      await Promise.all(clients.map((client) => client.dispose()));
+      await app.stop();
+      await database.drop();
+    },
+  };
+}
+
+/** The first result of a single-result operation over graphql-ws. */
+export function wsRequest<R, V extends Record<string, unknown>>(
+  client: Client,
+  document: TypedDocumentNode<R, V>,
+  variables?: V,
+): Promise<ExecutionResult<R>> {
+  return new Promise((resolve, reject) => {
+    let result: ExecutionResult<R> | undefined;
+    client.subscribe<R>(
+      { query: print(document), variables },
+      {
+        next: (value) => (result = value as ExecutionResult<R>),
+        error: reject,
+        complete: () => (result ? resolve(result) : reject(new Error("completed without a result"))),
+      },
+    );
+  });
+}
