@@ -3,6 +3,7 @@
 // PRISMA_SCHEMA_ENGINE_BINARY at any existing file stops that, so installs work with only npm reachable.
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
+import process from "node:process";
 
 const require = createRequire(import.meta.url);
 const cli = require.resolve("prisma/build/index.js");

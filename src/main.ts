@@ -2,6 +2,9 @@ import { startApp } from "./app.js";
 import { loadConfig, type Config } from "./config.js";
 import { createLogger } from "./logger.js";
 
+/** How long a stopped process may take to exit on its own before we force it. */
+const EXIT_GRACE_MS = 10_000;
+
 let config: Config;
 try {
   config = loadConfig();
@@ -24,7 +27,12 @@ try {
     logger.info({ signal }, "shutting down gracefully");
     void app.stop().then(() => {
       logger.info("stopped");
-      process.exit(0);
+      // everything is closed, so the event loop drains and the process exits by itself; if some
+      // handle lingers, say so and exit anyway
+      setTimeout(() => {
+        logger.warn("something kept the process alive after shutdown; exiting");
+        process.exit(0);
+      }, EXIT_GRACE_MS).unref();
     });
   };
   process.on("SIGTERM", shutdown);

@@ -194,7 +194,9 @@ describe("over graphql-ws", () => {
 
   it("closes the socket with 4403 for a bad token", async () => {
     const client = t.wsClient({ authorization: "Bearer not-a-real-token" });
-    const closed = new Promise<{ code: number }>((resolve) => client.on("closed", (event) => resolve(event as { code: number })));
+    const closed = new Promise<{ code: number }>((resolve) =>
+      client.on("closed", (event) => resolve(event as { code: number })),
+    );
     await expect(wsRequest(client, Me)).rejects.toBeTruthy();
     expect((await closed).code).toBe(4403);
   });

@@ -41,9 +41,7 @@ export default async function setup(project: TestProject) {
   const templateDatabase = `xls_importer_template_${randomBytes(6).toString("hex")}`;
   const templateUrl = await ensureDatabase(adminUrl, templateDatabase);
   await migrate(templateUrl, logger);
-  const pool = new pg.Pool({ connectionString: templateUrl });
-  await runMigrations({ pgPool: pool });
-  await pool.end();
+  await runMigrations({ connectionString: templateUrl });
 
   project.provide("adminUrl", adminUrl);
   project.provide("templateDatabase", templateDatabase);

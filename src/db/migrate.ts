@@ -20,7 +20,10 @@ interface Migration {
 /** Reads the migration folders in name (= timestamp) order. */
 export async function readMigrations(dir: string = MIGRATIONS_DIR): Promise<Migration[]> {
   const entries = await fs.readdir(dir, { withFileTypes: true });
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
       const sql = await fs.readFile(path.join(dir, name, "migration.sql"), "utf8");
@@ -64,7 +67,9 @@ export async function migrate(databaseUrl: string, logger: Logger, dir: string =
     for (const migration of migrations) {
       const row = recorded.get(migration.name);
       if (row && !row.finished_at) {
-        throw new Error(`Migration ${migration.name} failed earlier and is recorded as unfinished; resolve it by hand.`);
+        throw new Error(
+          `Migration ${migration.name} failed earlier and is recorded as unfinished; resolve it by hand.`,
+        );
       }
       if (row && row.checksum !== migration.checksum) {
         throw new Error(`Migration ${migration.name} was changed after it was applied; add a new migration instead.`);

@@ -26,7 +26,9 @@ export async function createTestDatabase({ empty = false } = {}): Promise<TestDa
   const name = `xls_importer_test_${randomBytes(6).toString("hex")}`;
   await withAdmin(async (client) => {
     const template = empty ? "template0" : inject("templateDatabase");
-    await client.query(`create database ${client.escapeIdentifier(name)} template ${client.escapeIdentifier(template)}`);
+    await client.query(
+      `create database ${client.escapeIdentifier(name)} template ${client.escapeIdentifier(template)}`,
+    );
   });
   const url = new URL(inject("adminUrl"));
   url.pathname = `/${name}`;

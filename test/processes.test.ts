@@ -1,0 +1,99 @@
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { afterEach, describe, expect, it } from "vitest";
+import { createTestDatabase } from "./helpers/database.js";
+import { freePort } from "./helpers/freePort.js";
+import { startService, type Service } from "./helpers/service.js";
+
+const leftovers: Array<() => Promise<unknown>> = [];
+
+afterEach(async () => {
+  for (const dispose of leftovers.splice(0).reverse()) await dispose();
+});
+
+function start(args: string[], env: NodeJS.ProcessEnv): Service {
+  const service = startService(args, env);
+  leftovers.push(() => service.stop("SIGKILL"));
+  return service;
+}
+
+const isListening = (line: { msg: string }) => line.msg.startsWith("GraphQL");
+const isWorking = (line: { msg: string }) => line.msg.startsWith("Worker connected");
+
+async function graphql(url: string, query: string, variables: Record<string, unknown> = {}) {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as { data?: Record<string, any>; errors?: unknown[] };
+}
+
+const SIGN_UP =
+  "mutation ($email: String!, $password: String!) { signUp(email: $email, password: $password) { token } }";
+const LOG_IN =
+  "mutation ($email: String!, $password: String!) { logIn(email: $email, password: $password) { user { email } } }";
+
+describe("roles", () => {
+  it("runs the API and the worker as separate processes against one database", async () => {
+    const database = await createTestDatabase();
+    leftovers.push(() => database.drop());
+    const env = { DATABASE_URL: database.url, PORT: "0", HOST: "127.0.0.1" };
+    const api = start(["--role", "api"], env);
+    const worker = start(["--role", "worker"], env);
+    const url = (await api.waitForLine(isListening)).url as string;
+    await worker.waitForLine(isWorking);
+
+    expect((await fetch(url.replace("/graphql", "/readyz"))).status).toBe(200);
+    const signUp = await graphql(url, SIGN_UP, { email: "roles@example.com", password: "long enough" });
+    expect(signUp.errors).toBeUndefined();
+
+    // a job the API side enqueues in SQL is run by the worker process
+    const sql = new pg.Client({ connectionString: database.url });
+    await sql.connect();
+    leftovers.push(() => sql.end());
+    await sql.query("update sessions set expires_at = now() - interval '1 minute'");
+    await sql.query("select graphile_worker.add_job('purgeExpiredSessions')");
+    await worker.waitForLine((line) => line.msg === "purged 1 expired session(s)");
+    expect((await sql.query("select count(*)::int as n from sessions")).rows[0].n).toBe(0);
+
+    expect(api.lines.some(isWorking)).toBe(false);
+    expect(worker.lines.some(isListening)).toBe(false);
+
+    const [apiCode, workerCode] = await Promise.all([api.stop(), worker.stop()]);
+    expect([apiCode, workerCode]).toEqual([0, 0]);
+    expect(api.lines.at(-1)?.msg).toBe("stopped");
+    expect(worker.lines.at(-1)?.msg).toBe("stopped");
+  });
+});
+
+describe("with no DATABASE_URL", () => {
+  it("starts an embedded PostgreSQL whose data survives a restart", async () => {
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "xls-importer-start-"));
+    leftovers.push(() => fs.rm(dataDir, { recursive: true, force: true }));
+    const env = {
+      DATABASE_URL: "",
+      DATA_DIR: dataDir,
+      EMBEDDED_POSTGRES_PORT: String(await freePort()),
+      PORT: "0",
+      HOST: "127.0.0.1",
+    };
+
+    const first = start([], env);
+    const ready = await first.waitForLine((line) => line.msg.startsWith("embedded PostgreSQL ready"));
+    expect(ready.port).toBe(Number(env.EMBEDDED_POSTGRES_PORT));
+    const url = (await first.waitForLine(isListening)).url as string;
+    await first.waitForLine(isWorking);
+    const signUp = await graphql(url, SIGN_UP, { email: "persist@example.com", password: "long enough" });
+    expect(signUp.errors).toBeUndefined();
+    expect(await first.stop("SIGINT")).toBe(0);
+
+    const second = start([], env);
+    const url2 = (await second.waitForLine(isListening)).url as string;
+    const logIn = await graphql(url2, LOG_IN, { email: "persist@example.com", password: "long enough" });
+    expect(logIn.data?.logIn).toEqual({ user: { email: "persist@example.com" } });
+    expect(await second.stop()).toBe(0);
+  });
+});
