@@ -1,47 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { graphql } from "./gql/index.js";
 import { startTestApp, wsRequest, type TestApp } from "./helpers/testApp.js";
-
-const SignUp = graphql(`
-  mutation SignUp($email: String!, $password: String!) {
-    signUp(email: $email, password: $password) {
-      token
-      user {
-        id
-        email
-        createdAt
-      }
-    }
-  }
-`);
-
-const LogIn = graphql(`
-  mutation LogIn($email: String!, $password: String!) {
-    logIn(email: $email, password: $password) {
-      token
-      user {
-        id
-        email
-      }
-    }
-  }
-`);
-
-const LogOut = graphql(`
-  mutation LogOut {
-    logOut
-  }
-`);
-
-const Me = graphql(`
-  query Me {
-    me {
-      id
-      email
-    }
-  }
-`);
+import { LogIn, LogOut, Me, SignUp } from "./operations.js";
 
 let t: TestApp;
 let sql: pg.Pool;
