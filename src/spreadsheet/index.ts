@@ -1,0 +1,41 @@
+/**
+ * Reading uploaded spreadsheets (.xlsx, .xls, .csv) into typed, validated rows for an import
+ * template. Pure: no database. Start with {@link readSpreadsheet} or {@link openSpreadsheet}.
+ */
+export { type Cell, CellError, cellToText, isBlankCell, type RawRow } from "./cell.js";
+export {
+  type CoerceOptions,
+  type Coercer,
+  coerceCell,
+  CoercionFailure,
+  type CoercionResult,
+  createCoercer,
+  parseIsoDateTime,
+} from "./coerceCell.js";
+export { detectDelimiter, type CsvDelimiter } from "./readCsv.js";
+export { detectFileType, SNIFF_LENGTH } from "./detectFileType.js";
+export { excelSerialToDate } from "./excelDate.js";
+export { columnLetter, matchHeaders, normalizeHeader } from "./matchHeaders.js";
+export { PermanentImportError, type PermanentImportErrorCode } from "./permanentImportError.js";
+export {
+  type OpenedSpreadsheet,
+  openSpreadsheet,
+  readSpreadsheet,
+  type ReadSpreadsheetOptions,
+  type SpreadsheetHeader,
+  type SpreadsheetInput,
+} from "./readSpreadsheet.js";
+export type {
+  ColumnType,
+  FileType,
+  HeaderMatch,
+  InvalidRow,
+  JsonValue,
+  MatchedColumn,
+  ParsedRow,
+  RowError,
+  SpreadsheetKind,
+  TemplateColumn,
+  ValidRow,
+} from "./types.js";
+export { createRowValidator, type RowValidator } from "./validateRow.js";

@@ -1,0 +1,37 @@
+import type { ByteSource } from "./byteSource.js";
+import type { RawRow } from "./cell.js";
+import { readCsv } from "./readCsv.js";
+import { readXls } from "./readXls.js";
+import { readXlsx } from "./readXlsx.js";
+import type { SpreadsheetKind } from "./types.js";
+
+/** Facts about the sheet being read, filled in by the reader before it yields its first rows. */
+export interface SheetInfo {
+  /** The workbook counts dates from 1904 (old Mac Excel); always false for csv. */
+  date1904: boolean;
+  /** The worksheet's name, or `null` for csv. */
+  sheetName: string | null;
+}
+
+/**
+ * Reads a file's rows in batches. The first row yielded is the header: the first non-blank row of
+ * the first sheet that has one. Only that sheet is read. Yields nothing if the file has no
+ * non-blank row. Later blank rows may be yielded; callers skip them.
+ *
+ * Throws {@link PermanentImportError} for a file that cannot be read; errors of the underlying
+ * stream are passed through unchanged.
+ */
+export function readRows(
+  kind: SpreadsheetKind,
+  source: ByteSource,
+  info: SheetInfo,
+): AsyncGenerator<RawRow[], void, undefined> {
+  switch (kind) {
+    case "xlsx":
+      return readXlsx(source, info);
+    case "xls":
+      return readXls(source, info);
+    case "csv":
+      return readCsv(source, info);
+  }
+}

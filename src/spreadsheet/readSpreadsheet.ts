@@ -1,0 +1,178 @@
+import type { Readable } from "node:stream";
+import { ByteSource } from "./byteSource.js";
+import { cellToText, type RawRow } from "./cell.js";
+import { detectFileType, SNIFF_LENGTH } from "./detectFileType.js";
+import { matchHeaders } from "./matchHeaders.js";
+import { PermanentImportError } from "./permanentImportError.js";
+import { readRows, type SheetInfo } from "./readRows.js";
+import type { FileType, HeaderMatch, ParsedRow, SpreadsheetKind, TemplateColumn } from "./types.js";
+import { createRowValidator } from "./validateRow.js";
+
+/**
+ * The uploaded file: either a function that opens a fresh byte stream (called once), or the stream
+ * itself. `kind` may be given when the type is already known (see {@link detectFileType}); otherwise
+ * it is detected from the first bytes.
+ */
+export type SpreadsheetInput = ({ open: () => Readable } | { stream: Readable }) & { kind?: FileType };
+
+/** The header row, found and matched before any data row is read. */
+export interface SpreadsheetHeader extends HeaderMatch {
+  fileType: SpreadsheetKind;
+  /** The worksheet read (the first one with data), or `null` for csv. */
+  sheetName: string | null;
+  /** The workbook counts serial dates from 1904. */
+  date1904: boolean;
+}
+
+/** A spreadsheet whose header row has been read and matched; its data rows are read on demand. */
+export interface OpenedSpreadsheet extends AsyncIterable<ParsedRow> {
+  readonly header: SpreadsheetHeader;
+  /**
+   * Bytes read from the input so far, for progress reports against the file's size. For .xls it is
+   * the whole file from the start; for .xlsx it can run ahead of the rows, since exceljs may have to
+   * buffer a sheet to a temporary file before it can parse it.
+   */
+  readonly bytesRead: number;
+  /**
+   * The data rows after the header, in file order; empty rows are skipped (their row numbers are
+   * not reused). Can be iterated only once; stopping early releases the input.
+   */
+  rows(): AsyncGenerator<ParsedRow, void, undefined>;
+  /** Releases the input. Not needed after the rows were read to the end or the loop was left. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens an uploaded spreadsheet and reads up to its header row: the first non-empty row of the
+ * first sheet that has data. The header is matched against the template (see {@link matchHeaders})
+ * before any data row is read, so a file lacking columns fails fast.
+ *
+ * Memory stays flat however many rows the file has: xlsx and csv are streamed (xls, at most
+ * 65,536 rows, is read whole).
+ *
+ * @throws {PermanentImportError} for an unsupported, damaged or empty file, a missing header row,
+ *   or missing required columns. Errors of the input stream itself are thrown unchanged.
+ */
+export async function openSpreadsheet(
+  input: SpreadsheetInput,
+  columns: readonly TemplateColumn[],
+): Promise<OpenedSpreadsheet> {
+  const source = new ByteSource("open" in input ? input.open() : input.stream);
+  let batches: AsyncGenerator<RawRow[], void, undefined> | null = null;
+  try {
+    const kind = input.kind ?? detectFileType(await source.peek(SNIFF_LENGTH));
+    if (kind === "unsupported") {
+      throw new PermanentImportError(
+        "UNSUPPORTED_FILE_TYPE",
+        "This file type is not supported. Upload an Excel workbook (.xlsx or .xls) or a CSV file " +
+          "saved as UTF-8 text.",
+      );
+    }
+    const info: SheetInfo = { date1904: false, sheetName: null };
+    batches = readRows(kind, source, info);
+    const first = await batches.next();
+    const headerRow = first.done ? undefined : first.value[0];
+    if (!headerRow) {
+      if (source.bytesRead === 0) throw new PermanentImportError("EMPTY_FILE", "The file is empty.");
+      throw new PermanentImportError(
+        "NO_HEADER_ROW",
+        kind === "csv"
+          ? "The file has no header row: it contains only empty lines."
+          : "The file has no header row: all of its sheets are empty.",
+      );
+    }
+    const match = matchHeaders(headerRow.cells.map(cellToText), columns, headerRow.rowNumber);
+    const header: SpreadsheetHeader = { ...match, fileType: kind, ...info };
+    const pending = (first.value as RawRow[]).slice(1);
+    return new Spreadsheet(header, source, batches, pending);
+  } catch (error) {
+    await batches?.return().catch(() => undefined);
+    source.close();
+    throw error;
+  }
+}
+
+/** Options for {@link readSpreadsheet}. */
+export interface ReadSpreadsheetOptions {
+  /**
+   * Called once the header row has been matched, before the first data row is read: the moment
+   * to report that parsing the structure is done and validating rows begins.
+   */
+  onHeader?: (header: SpreadsheetHeader) => void | Promise<void>;
+}
+
+/**
+ * Reads an uploaded spreadsheet as typed, validated rows, one at a time:
+ *
+ * ```ts
+ * for await (const row of readSpreadsheet({ open: () => fs.createReadStream(path) }, columns)) {
+ *   if (row.ok) batch.push(row.values);
+ *   else rejected.push(row); // row.errors: what is wrong; row.raw: the cells as typed
+ * }
+ * ```
+ *
+ * The same as {@link openSpreadsheet} followed by iterating its rows; leaving the loop early
+ * releases the input.
+ *
+ * @throws {PermanentImportError} (from the first iteration) when the file cannot be imported at all.
+ */
+export async function* readSpreadsheet(
+  input: SpreadsheetInput,
+  columns: readonly TemplateColumn[],
+  options: ReadSpreadsheetOptions = {},
+): AsyncGenerator<ParsedRow, void, undefined> {
+  const spreadsheet = await openSpreadsheet(input, columns);
+  try {
+    await options.onHeader?.(spreadsheet.header);
+    yield* spreadsheet.rows();
+  } finally {
+    await spreadsheet.close();
+  }
+}
+
+class Spreadsheet implements OpenedSpreadsheet {
+  private started = false;
+
+  constructor(
+    readonly header: SpreadsheetHeader,
+    private readonly source: ByteSource,
+    private readonly batches: AsyncGenerator<RawRow[], void, undefined>,
+    private readonly pending: RawRow[],
+  ) {}
+
+  get bytesRead(): number {
+    return this.source.bytesRead;
+  }
+
+  async *rows(): AsyncGenerator<ParsedRow, void, undefined> {
+    if (this.started) throw new Error("The rows of a spreadsheet can only be read once");
+    this.started = true;
+    const validate = createRowValidator(this.header, { date1904: this.header.date1904 });
+    try {
+      for (const row of this.pending) {
+        const parsed = validate(row);
+        if (parsed) yield parsed;
+      }
+      this.pending.length = 0;
+      for (;;) {
+        const next = await this.batches.next();
+        if (next.done) return;
+        for (const row of next.value) {
+          const parsed = validate(row);
+          if (parsed) yield parsed;
+        }
+      }
+    } finally {
+      await this.close();
+    }
+  }
+
+  [Symbol.asyncIterator](): AsyncGenerator<ParsedRow, void, undefined> {
+    return this.rows();
+  }
+
+  async close(): Promise<void> {
+    await this.batches.return().catch(() => undefined);
+    this.source.close();
+  }
+}

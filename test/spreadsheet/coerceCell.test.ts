@@ -1,0 +1,272 @@
+import { describe, expect, it } from "vitest";
+import { CellError, coerceCell, excelSerialToDate, parseIsoDateTime } from "../../src/spreadsheet/index.js";
+
+const utc = (...parts: [number, number, number, number?, number?, number?]) =>
+  new Date(Date.UTC(parts[0], parts[1] - 1, parts[2], parts[3] ?? 0, parts[4] ?? 0, parts[5] ?? 0));
+
+describe("coerceCell", () => {
+  it("gives null for blank cells of any type", () => {
+    for (const blank of [null, undefined, "", "   ", "\t\n"]) {
+      expect(coerceCell(blank, "INTEGER")).toEqual({ ok: true, value: null });
+      expect(coerceCell(blank, "STRING")).toEqual({ ok: true, value: null });
+    }
+  });
+
+  describe("INTEGER", () => {
+    it.each([
+      [42, 42],
+      [-7, -7],
+      ["42", 42],
+      [" +42 ", 42],
+      ["-0", 0],
+      ["1e3", 1000],
+      ["3.0", 3],
+    ])("accepts %j", (cell, value) => {
+      expect(coerceCell(cell, "INTEGER")).toEqual({ ok: true, value });
+    });
+
+    it("rejects fractions, text and thousands separators with a sentence", () => {
+      expect(coerceCell(1.5, "INTEGER")).toEqual({ ok: false, message: "Expected a whole number, got 1.5." });
+      expect(coerceCell("1.5", "INTEGER")).toEqual({
+        ok: false,
+        message: 'Expected a whole number, got "1.5".',
+      });
+      expect(coerceCell("abc", "INTEGER")).toEqual({
+        ok: false,
+        message: 'Expected a whole number, got "abc".',
+      });
+      expect(coerceCell("12abc", "INTEGER")).toEqual({
+        ok: false,
+        message: 'Expected a whole number, got "12abc".',
+      });
+      expect(coerceCell("1,234", "INTEGER")).toEqual({
+        ok: false,
+        message:
+          'Expected a whole number, got "1,234". Write numbers without thousands separators and ' +
+          "with a dot as the decimal point, e.g. 1234.5.",
+      });
+      expect(coerceCell(true, "INTEGER")).toEqual({ ok: false, message: "Expected a whole number, got TRUE." });
+      expect(coerceCell(utc(2024, 1, 5), "INTEGER")).toEqual({
+        ok: false,
+        message: "Expected a whole number, got the date 2024-01-05.",
+      });
+    });
+
+    it("rejects integers beyond what a JSON number keeps exactly", () => {
+      const result = coerceCell(2 ** 53, "INTEGER");
+      expect(result.ok).toBe(false);
+      expect(!result.ok && result.message).toMatch(/^The number 9007199254740992 is too large/);
+      expect(coerceCell(String(Number.MAX_SAFE_INTEGER), "INTEGER")).toEqual({
+        ok: true,
+        value: Number.MAX_SAFE_INTEGER,
+      });
+    });
+  });
+
+  describe("DECIMAL", () => {
+    it.each([
+      [12.5, 12.5],
+      ["12.50", 12.5],
+      ["-.5", -0.5],
+      ["+3.", 3],
+      ["1.5E-3", 0.0015],
+      [0, 0],
+    ])("accepts %j", (cell, value) => {
+      expect(coerceCell(cell, "DECIMAL")).toEqual({ ok: true, value });
+    });
+
+    it("rejects what is not plainly a number", () => {
+      for (const text of ["12abc", "$12", "NaN", "Infinity", "0x1A", "1 000", "1,5", "--1"]) {
+        const result = coerceCell(text, "DECIMAL");
+        expect(result.ok, text).toBe(false);
+        expect(!result.ok && result.message, text).toContain(`Expected a number, got "${text}".`);
+      }
+      expect(coerceCell("1e999", "DECIMAL")).toEqual({ ok: false, message: 'The number "1e999" is too large.' });
+    });
+  });
+
+  describe("BOOLEAN", () => {
+    it.each([
+      [true, true],
+      [false, false],
+      ["true", true],
+      ["TRUE", true],
+      [" Yes ", true],
+      ["yes", true],
+      ["NO", false],
+      ["False", false],
+      ["1", true],
+      ["0", false],
+      [1, true],
+      [0, false],
+    ])("reads %j as %j", (cell, value) => {
+      expect(coerceCell(cell, "BOOLEAN")).toEqual({ ok: true, value });
+    });
+
+    it("rejects anything else", () => {
+      expect(coerceCell("maybe", "BOOLEAN")).toEqual({
+        ok: false,
+        message: 'Expected yes/no, true/false or 1/0, got "maybe".',
+      });
+      expect(coerceCell(2, "BOOLEAN")).toEqual({
+        ok: false,
+        message: "Expected yes/no, true/false or 1/0, got 2.",
+      });
+      expect(coerceCell("y", "BOOLEAN").ok).toBe(false);
+    });
+  });
+
+  describe("DATE", () => {
+    it("takes date cells, serial numbers and ISO text", () => {
+      expect(coerceCell(utc(2024, 2, 29), "DATE")).toEqual({ ok: true, value: "2024-02-29" });
+      expect(coerceCell(utc(2024, 2, 29, 18, 30), "DATE")).toEqual({ ok: true, value: "2024-02-29" });
+      expect(coerceCell(45000, "DATE")).toEqual({ ok: true, value: "2023-03-15" });
+      expect(coerceCell(45000.75, "DATE")).toEqual({ ok: true, value: "2023-03-15" });
+      expect(coerceCell(45000, "DATE", { date1904: true })).toEqual({ ok: true, value: "2027-03-16" });
+      expect(coerceCell(0, "DATE", { date1904: true })).toEqual({ ok: true, value: "1904-01-01" });
+      expect(coerceCell(" 2024-05-31 ", "DATE")).toEqual({ ok: true, value: "2024-05-31" });
+      // the date as written, not shifted to UTC
+      expect(coerceCell("2024-05-31T23:30:00-05:00", "DATE")).toEqual({ ok: true, value: "2024-05-31" });
+    });
+
+    it("rejects other spellings, impossible dates, times and other values", () => {
+      expect(coerceCell("31/05/2024", "DATE")).toEqual({
+        ok: false,
+        message: 'Expected a date like 2024-05-31 (YYYY-MM-DD), got "31/05/2024".',
+      });
+      expect(coerceCell("2023-02-29", "DATE").ok).toBe(false);
+      expect(coerceCell("2024-13-01", "DATE").ok).toBe(false);
+      expect(coerceCell("45000", "DATE").ok).toBe(false); // a serial as text is too ambiguous
+      expect(coerceCell(-1, "DATE")).toEqual({
+        ok: false,
+        message: "Expected a date like 2024-05-31 (YYYY-MM-DD), got the number -1, which is not a valid Excel date.",
+      });
+      expect(coerceCell(0.5, "DATE").ok).toBe(false); // a time of day in the 1900 system
+      expect(coerceCell(utc(1899, 12, 31, 12), "DATE")).toEqual({
+        ok: false,
+        message: "Expected a date like 2024-05-31 (YYYY-MM-DD), got the time 12:00:00.",
+      });
+      expect(coerceCell(true, "DATE").ok).toBe(false);
+    });
+  });
+
+  describe("DATETIME", () => {
+    it("gives ISO strings in UTC", () => {
+      expect(coerceCell(utc(2024, 5, 31, 14, 30), "DATETIME")).toEqual({
+        ok: true,
+        value: "2024-05-31T14:30:00.000Z",
+      });
+      expect(coerceCell(45000.5, "DATETIME")).toEqual({ ok: true, value: "2023-03-15T12:00:00.000Z" });
+      expect(coerceCell(45000.5, "DATETIME", { date1904: true })).toEqual({
+        ok: true,
+        value: "2027-03-16T12:00:00.000Z",
+      });
+      expect(coerceCell("2024-05-31", "DATETIME")).toEqual({ ok: true, value: "2024-05-31T00:00:00.000Z" });
+      expect(coerceCell("2024-05-31 14:30", "DATETIME")).toEqual({
+        ok: true,
+        value: "2024-05-31T14:30:00.000Z",
+      });
+      expect(coerceCell("2024-05-31T14:30:15.1234+02:00", "DATETIME")).toEqual({
+        ok: true,
+        value: "2024-05-31T12:30:15.123Z",
+      });
+      expect(coerceCell("2024-05-31t14:30:00z", "DATETIME")).toEqual({
+        ok: true,
+        value: "2024-05-31T14:30:00.000Z",
+      });
+      expect(coerceCell("2024-05-31T14:30:00.000Z", "DATETIME")).toEqual({
+        ok: true,
+        value: "2024-05-31T14:30:00.000Z",
+      });
+    });
+
+    it("rejects malformed times", () => {
+      for (const text of [
+        "2024-05-31T24:00",
+        "2024-05-31T12:60",
+        "2024-05-31T12",
+        "2024-05-31T12:00+25:00",
+        "5/31/2024 2:30 PM",
+      ]) {
+        expect(coerceCell(text, "DATETIME"), text).toEqual({
+          ok: false,
+          message: `Expected a date and time like 2024-05-31T14:30:00Z (or just a date), got "${text}".`,
+        });
+      }
+    });
+  });
+
+  describe("EMAIL", () => {
+    it("lower-cases and trims valid addresses", () => {
+      expect(coerceCell("  Ada.Lovelace+test@Example.COM ", "EMAIL")).toEqual({
+        ok: true,
+        value: "ada.lovelace+test@example.com",
+      });
+      expect(coerceCell("mailto:bob@example.org", "EMAIL")).toEqual({ ok: true, value: "bob@example.org" });
+    });
+
+    it("rejects invalid addresses", () => {
+      for (const text of ["bob", "bob@", "@example.com", "bob@example", "bob smith@example.com", "bob@exa_mple.com"]) {
+        expect(coerceCell(text, "EMAIL"), text).toEqual({
+          ok: false,
+          message: `Expected an email address like name@example.com, got "${text}".`,
+        });
+      }
+      expect(coerceCell(42, "EMAIL").ok).toBe(false);
+    });
+  });
+
+  describe("STRING", () => {
+    it("trims text and turns other values into the text Excel shows", () => {
+      expect(coerceCell("  Widget  ", "STRING")).toEqual({ ok: true, value: "Widget" });
+      expect(coerceCell(12345, "STRING")).toEqual({ ok: true, value: "12345" });
+      expect(coerceCell(0.1 + 0.2, "STRING")).toEqual({ ok: true, value: "0.3" });
+      expect(coerceCell(true, "STRING")).toEqual({ ok: true, value: "TRUE" });
+      expect(coerceCell(utc(2024, 1, 5), "STRING")).toEqual({ ok: true, value: "2024-01-05" });
+    });
+  });
+
+  it("rejects error cells in every column type", () => {
+    for (const type of ["STRING", "INTEGER", "DECIMAL", "BOOLEAN", "DATE", "DATETIME", "EMAIL"] as const) {
+      expect(coerceCell(new CellError("#N/A"), type), type).toEqual({
+        ok: false,
+        message: "The cell contains the error #N/A.",
+      });
+    }
+  });
+});
+
+describe("excelSerialToDate", () => {
+  it("follows Excel's 1900 date system, fake leap day included", () => {
+    expect(excelSerialToDate(1, false)?.toISOString()).toBe("1900-01-01T00:00:00.000Z");
+    expect(excelSerialToDate(59, false)?.toISOString()).toBe("1900-02-28T00:00:00.000Z");
+    expect(excelSerialToDate(60, false)).toBeNull(); // 1900-02-29 never existed
+    expect(excelSerialToDate(61, false)?.toISOString()).toBe("1900-03-01T00:00:00.000Z");
+    expect(excelSerialToDate(45_000.25, false)?.toISOString()).toBe("2023-03-15T06:00:00.000Z");
+    expect(excelSerialToDate(2_958_465, false)?.toISOString()).toBe("9999-12-31T00:00:00.000Z");
+    expect(excelSerialToDate(2_958_466, false)).toBeNull();
+  });
+
+  it("follows the 1904 date system", () => {
+    expect(excelSerialToDate(0, true)?.toISOString()).toBe("1904-01-01T00:00:00.000Z");
+    expect(excelSerialToDate(45_000, true)?.toISOString()).toBe("2027-03-16T00:00:00.000Z");
+  });
+});
+
+describe("parseIsoDateTime", () => {
+  it("checks the calendar, leap years included", () => {
+    expect(parseIsoDateTime("2024-02-29")?.date).toBe("2024-02-29");
+    expect(parseIsoDateTime("2000-02-29")?.date).toBe("2000-02-29");
+    expect(parseIsoDateTime("1900-02-29")).toBeNull();
+    expect(parseIsoDateTime("2024-04-31")).toBeNull();
+    expect(parseIsoDateTime("0000-01-01")).toBeNull();
+    expect(parseIsoDateTime("2024-1-5")).toBeNull();
+  });
+
+  it("computes the instant in UTC", () => {
+    expect(parseIsoDateTime("1969-12-31T23:59:59Z")?.time).toBe(-1000);
+    expect(parseIsoDateTime("2024-05-31T14:30:00+0530")?.time).toBe(Date.UTC(2024, 4, 31, 9, 0));
+    expect(parseIsoDateTime("2024-05-31T14:30:00-02")?.time).toBe(Date.UTC(2024, 4, 31, 16, 30));
+    expect(parseIsoDateTime("0999-01-01")?.time).toBe(Date.parse("0999-01-01T00:00:00Z"));
+  });
+});
