@@ -15,6 +15,8 @@ export interface App {
   /** The GraphQL endpoint's URL, when this process serves HTTP. */
   url: string | undefined;
   db: Database;
+  /** The graphile-worker runner, when this process runs jobs. */
+  worker: Runner | undefined;
   /**
    * Graceful shutdown: stop accepting connections, close sockets, let running jobs finish (or
    * release them), then close the database and stop the embedded PostgreSQL.
@@ -70,7 +72,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       disposers.push(() => runner?.stop());
       logger.info({ concurrency: config.workerConcurrency }, "worker started");
     }
-    return { url, db, stop };
+    return { url, db, worker: runner, stop };
   } catch (err) {
     await stop();
     throw err;

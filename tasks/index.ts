@@ -1,11 +1,14 @@
 import type { TaskList } from "graphile-worker";
+import type pg from "pg";
 import type { Config } from "../src/config.js";
 import type { PrismaClient } from "../src/db/database.js";
 import type { Logger } from "../src/logger.js";
+import { importSpreadsheet } from "./importSpreadsheet.js";
 import { purgeExpiredSessions } from "./purgeExpiredSessions.js";
 
 /** What tasks need from the running service. */
 export interface TaskDeps {
+  pool: pg.Pool;
   prisma: PrismaClient;
   config: Config;
   logger: Logger;
@@ -14,6 +17,7 @@ export interface TaskDeps {
 /** Every task, keyed by its identifier (= its file name). */
 export function taskList(deps: TaskDeps): TaskList {
   return {
+    importSpreadsheet: importSpreadsheet(deps),
     purgeExpiredSessions: purgeExpiredSessions(deps),
   };
 }

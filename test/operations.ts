@@ -41,3 +41,142 @@ export const Me = graphql(`
     }
   }
 `);
+
+export const CreateTemplate = graphql(`
+  mutation CreateTemplate($input: CreateImportTemplateInput!) {
+    createImportTemplate(input: $input) {
+      id
+      name
+      columns {
+        key
+        header
+        type
+        required
+      }
+    }
+  }
+`);
+
+export const ImportFields = graphql(`
+  fragment ImportFields on Import {
+    id
+    status
+    phase
+    fileName
+    fileSize
+    rowsTotal
+    rowsProcessed
+    rowsImported
+    rowsFailed
+    errorMessage
+    backgroundJobId
+    attempts
+    processingStartedAt
+    processingCompletedAt
+    template {
+      id
+    }
+  }
+`);
+
+export const StartImport = graphql(`
+  mutation StartImport($templateId: ID!, $file: Upload!) {
+    startImport(templateId: $templateId, file: $file) {
+      ...ImportFields
+    }
+  }
+`);
+
+export const RetryImport = graphql(`
+  mutation RetryImport($id: ID!) {
+    retryImport(id: $id) {
+      ...ImportFields
+    }
+  }
+`);
+
+export const GetImport = graphql(`
+  query GetImport($id: ID!, $first: Int, $after: String, $errorsAfter: String) {
+    import(id: $id) {
+      ...ImportFields
+      records(first: $first, after: $after) {
+        edges {
+          cursor
+          node {
+            rowNumber
+            data
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+      errors(first: $first, after: $errorsAfter) {
+        edges {
+          node {
+            rowNumber
+            column
+            message
+            value
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+    }
+  }
+`);
+
+export const ListImports = graphql(`
+  query ListImports($first: Int, $after: String, $status: JobStatus) {
+    imports(first: $first, after: $after, status: $status) {
+      edges {
+        cursor
+        node {
+          id
+          status
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);
+
+export const GetJob = graphql(`
+  query GetJob($id: ID!) {
+    job(id: $id) {
+      __typename
+      id
+      status
+    }
+  }
+`);
+
+export const Templates = graphql(`
+  query Templates {
+    importTemplates {
+      id
+      name
+    }
+  }
+`);
+
+export const GetTemplate = graphql(`
+  query GetTemplate($id: ID!) {
+    importTemplate(id: $id) {
+      id
+    }
+  }
+`);
+
+export const DeleteTemplate = graphql(`
+  mutation DeleteTemplate($id: ID!) {
+    deleteImportTemplate(id: $id)
+  }
+`);

@@ -105,7 +105,7 @@ async function columnsOf(table: string): Promise<Column[]> {
     `select a.attname as column,
             format_type(a.atttypid, a.atttypmod) as type,
             a.attnotnull as not_null,
-            a.atthasdef as has_default,
+            (a.atthasdef or a.attidentity <> '') as has_default,
             exists (
               select 1 from pg_index i
               where i.indrelid = a.attrelid and i.indisunique and not i.indisprimary

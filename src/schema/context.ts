@@ -1,12 +1,13 @@
 import type pg from "pg";
 import type { Viewer } from "../auth/sessions.js";
 import type { Config } from "../config.js";
-import type { PrismaClient } from "../db/database.js";
+import type { Database, PrismaClient } from "../db/database.js";
 import { UserError } from "../errors.js";
 import type { Logger } from "../logger.js";
 
 /** What every resolver gets. Built per request (HTTP) or per operation (WebSocket). */
 export interface Context {
+  db: Database;
   prisma: PrismaClient;
   pool: pg.Pool;
   config: Config;

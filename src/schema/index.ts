@@ -1,5 +1,8 @@
 import { builder } from "./builder.js";
 import "./user.js";
+import "./job.js";
+import "./importTemplate.js";
+import "./import.js";
 
 /** The executable schema; `npm run generate` prints it to schema.graphql. */
 export const schema = builder.toSchema({ sortSchema: true });

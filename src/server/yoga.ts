@@ -1,15 +1,18 @@
 import { createYoga, maskError, type YogaServerInstance } from "graphql-yoga";
-import type { IncomingMessage } from "node:http";
+import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { bearerToken, findViewer, type Viewer } from "../auth/sessions.js";
 import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
 import type { Logger } from "../logger.js";
 import type { Context } from "../schema/context.js";
 import { schema } from "../schema/index.js";
+import { useUploads } from "./useUploads.js";
 
 /** What the HTTP adapter (or our graphql-ws wiring) hands the context factory. */
 export interface ServerContext {
   req?: IncomingMessage;
+  res?: ServerResponse;
   /** Set by the WebSocket server, which authenticates once per connection in `onConnect`. */
   viewer?: Viewer | null;
 }
@@ -25,6 +28,9 @@ export function createGraphQL(config: Config, db: Database, logger: Logger): Yog
     schema,
     graphqlEndpoint: "/graphql",
     landingPage: false,
+    // a browser form could post multipart or GET across sites without a preflight; a custom
+    // header cannot be sent that way, so requiring one on such requests stops CSRF
+    plugins: [useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf"] }), useUploads(config.maxUploadBytes + 1)],
     graphiql: { subscriptionsProtocol: "WS", title: "xls-importer" },
     logging: {
       debug: (...args) => logger.debug({ yoga: args }, "yoga"),
@@ -49,7 +55,7 @@ export function createGraphQL(config: Config, db: Database, logger: Logger): Yog
           tokenRejected = viewer === null;
         }
       }
-      return { prisma: db.prisma, pool: db.pool, config, logger, viewer, tokenRejected };
+      return { db, prisma: db.prisma, pool: db.pool, config, logger, viewer, tokenRejected };
     },
   });
 }

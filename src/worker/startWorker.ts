@@ -25,7 +25,7 @@ export function startWorker(config: Config, db: Database, logger: Logger): Promi
     concurrency: config.workerConcurrency,
     noHandleSignals: true,
     logger: workerLogger(logger),
-    taskList: taskList({ prisma: db.prisma, config, logger }),
+    taskList: taskList({ pool: db.pool, prisma: db.prisma, config, logger }),
     crontab,
   });
 }

@@ -18,12 +18,32 @@ type Documents = {
     "\n  mutation LogIn($email: String!, $password: String!) {\n    logIn(email: $email, password: $password) {\n      token\n      user {\n        id\n        email\n      }\n    }\n  }\n": typeof types.LogInDocument,
     "\n  mutation LogOut {\n    logOut\n  }\n": typeof types.LogOutDocument,
     "\n  query Me {\n    me {\n      id\n      email\n    }\n  }\n": typeof types.MeDocument,
+    "\n  mutation CreateTemplate($input: CreateImportTemplateInput!) {\n    createImportTemplate(input: $input) {\n      id\n      name\n      columns {\n        key\n        header\n        type\n        required\n      }\n    }\n  }\n": typeof types.CreateTemplateDocument,
+    "\n  fragment ImportFields on Import {\n    id\n    status\n    phase\n    fileName\n    fileSize\n    rowsTotal\n    rowsProcessed\n    rowsImported\n    rowsFailed\n    errorMessage\n    backgroundJobId\n    attempts\n    processingStartedAt\n    processingCompletedAt\n    template {\n      id\n    }\n  }\n": typeof types.ImportFieldsFragmentDoc,
+    "\n  mutation StartImport($templateId: ID!, $file: Upload!) {\n    startImport(templateId: $templateId, file: $file) {\n      ...ImportFields\n    }\n  }\n": typeof types.StartImportDocument,
+    "\n  mutation RetryImport($id: ID!) {\n    retryImport(id: $id) {\n      ...ImportFields\n    }\n  }\n": typeof types.RetryImportDocument,
+    "\n  query GetImport($id: ID!, $first: Int, $after: String, $errorsAfter: String) {\n    import(id: $id) {\n      ...ImportFields\n      records(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            rowNumber\n            data\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n      errors(first: $first, after: $errorsAfter) {\n        edges {\n          node {\n            rowNumber\n            column\n            message\n            value\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.GetImportDocument,
+    "\n  query ListImports($first: Int, $after: String, $status: JobStatus) {\n    imports(first: $first, after: $after, status: $status) {\n      edges {\n        cursor\n        node {\n          id\n          status\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.ListImportsDocument,
+    "\n  query GetJob($id: ID!) {\n    job(id: $id) {\n      __typename\n      id\n      status\n    }\n  }\n": typeof types.GetJobDocument,
+    "\n  query Templates {\n    importTemplates {\n      id\n      name\n    }\n  }\n": typeof types.TemplatesDocument,
+    "\n  query GetTemplate($id: ID!) {\n    importTemplate(id: $id) {\n      id\n    }\n  }\n": typeof types.GetTemplateDocument,
+    "\n  mutation DeleteTemplate($id: ID!) {\n    deleteImportTemplate(id: $id)\n  }\n": typeof types.DeleteTemplateDocument,
 };
 const documents: Documents = {
     "\n  mutation SignUp($email: String!, $password: String!) {\n    signUp(email: $email, password: $password) {\n      token\n      user {\n        id\n        email\n        createdAt\n      }\n    }\n  }\n": types.SignUpDocument,
     "\n  mutation LogIn($email: String!, $password: String!) {\n    logIn(email: $email, password: $password) {\n      token\n      user {\n        id\n        email\n      }\n    }\n  }\n": types.LogInDocument,
     "\n  mutation LogOut {\n    logOut\n  }\n": types.LogOutDocument,
     "\n  query Me {\n    me {\n      id\n      email\n    }\n  }\n": types.MeDocument,
+    "\n  mutation CreateTemplate($input: CreateImportTemplateInput!) {\n    createImportTemplate(input: $input) {\n      id\n      name\n      columns {\n        key\n        header\n        type\n        required\n      }\n    }\n  }\n": types.CreateTemplateDocument,
+    "\n  fragment ImportFields on Import {\n    id\n    status\n    phase\n    fileName\n    fileSize\n    rowsTotal\n    rowsProcessed\n    rowsImported\n    rowsFailed\n    errorMessage\n    backgroundJobId\n    attempts\n    processingStartedAt\n    processingCompletedAt\n    template {\n      id\n    }\n  }\n": types.ImportFieldsFragmentDoc,
+    "\n  mutation StartImport($templateId: ID!, $file: Upload!) {\n    startImport(templateId: $templateId, file: $file) {\n      ...ImportFields\n    }\n  }\n": types.StartImportDocument,
+    "\n  mutation RetryImport($id: ID!) {\n    retryImport(id: $id) {\n      ...ImportFields\n    }\n  }\n": types.RetryImportDocument,
+    "\n  query GetImport($id: ID!, $first: Int, $after: String, $errorsAfter: String) {\n    import(id: $id) {\n      ...ImportFields\n      records(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            rowNumber\n            data\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n      errors(first: $first, after: $errorsAfter) {\n        edges {\n          node {\n            rowNumber\n            column\n            message\n            value\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.GetImportDocument,
+    "\n  query ListImports($first: Int, $after: String, $status: JobStatus) {\n    imports(first: $first, after: $after, status: $status) {\n      edges {\n        cursor\n        node {\n          id\n          status\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.ListImportsDocument,
+    "\n  query GetJob($id: ID!) {\n    job(id: $id) {\n      __typename\n      id\n      status\n    }\n  }\n": types.GetJobDocument,
+    "\n  query Templates {\n    importTemplates {\n      id\n      name\n    }\n  }\n": types.TemplatesDocument,
+    "\n  query GetTemplate($id: ID!) {\n    importTemplate(id: $id) {\n      id\n    }\n  }\n": types.GetTemplateDocument,
+    "\n  mutation DeleteTemplate($id: ID!) {\n    deleteImportTemplate(id: $id)\n  }\n": types.DeleteTemplateDocument,
 };
 
 /**
@@ -56,6 +76,46 @@ export function graphql(source: "\n  mutation LogOut {\n    logOut\n  }\n"): (ty
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Me {\n    me {\n      id\n      email\n    }\n  }\n"): (typeof documents)["\n  query Me {\n    me {\n      id\n      email\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateTemplate($input: CreateImportTemplateInput!) {\n    createImportTemplate(input: $input) {\n      id\n      name\n      columns {\n        key\n        header\n        type\n        required\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateTemplate($input: CreateImportTemplateInput!) {\n    createImportTemplate(input: $input) {\n      id\n      name\n      columns {\n        key\n        header\n        type\n        required\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ImportFields on Import {\n    id\n    status\n    phase\n    fileName\n    fileSize\n    rowsTotal\n    rowsProcessed\n    rowsImported\n    rowsFailed\n    errorMessage\n    backgroundJobId\n    attempts\n    processingStartedAt\n    processingCompletedAt\n    template {\n      id\n    }\n  }\n"): (typeof documents)["\n  fragment ImportFields on Import {\n    id\n    status\n    phase\n    fileName\n    fileSize\n    rowsTotal\n    rowsProcessed\n    rowsImported\n    rowsFailed\n    errorMessage\n    backgroundJobId\n    attempts\n    processingStartedAt\n    processingCompletedAt\n    template {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StartImport($templateId: ID!, $file: Upload!) {\n    startImport(templateId: $templateId, file: $file) {\n      ...ImportFields\n    }\n  }\n"): (typeof documents)["\n  mutation StartImport($templateId: ID!, $file: Upload!) {\n    startImport(templateId: $templateId, file: $file) {\n      ...ImportFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RetryImport($id: ID!) {\n    retryImport(id: $id) {\n      ...ImportFields\n    }\n  }\n"): (typeof documents)["\n  mutation RetryImport($id: ID!) {\n    retryImport(id: $id) {\n      ...ImportFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GetImport($id: ID!, $first: Int, $after: String, $errorsAfter: String) {\n    import(id: $id) {\n      ...ImportFields\n      records(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            rowNumber\n            data\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n      errors(first: $first, after: $errorsAfter) {\n        edges {\n          node {\n            rowNumber\n            column\n            message\n            value\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query GetImport($id: ID!, $first: Int, $after: String, $errorsAfter: String) {\n    import(id: $id) {\n      ...ImportFields\n      records(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            rowNumber\n            data\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n      errors(first: $first, after: $errorsAfter) {\n        edges {\n          node {\n            rowNumber\n            column\n            message\n            value\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ListImports($first: Int, $after: String, $status: JobStatus) {\n    imports(first: $first, after: $after, status: $status) {\n      edges {\n        cursor\n        node {\n          id\n          status\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query ListImports($first: Int, $after: String, $status: JobStatus) {\n    imports(first: $first, after: $after, status: $status) {\n      edges {\n        cursor\n        node {\n          id\n          status\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GetJob($id: ID!) {\n    job(id: $id) {\n      __typename\n      id\n      status\n    }\n  }\n"): (typeof documents)["\n  query GetJob($id: ID!) {\n    job(id: $id) {\n      __typename\n      id\n      status\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Templates {\n    importTemplates {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  query Templates {\n    importTemplates {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GetTemplate($id: ID!) {\n    importTemplate(id: $id) {\n      id\n    }\n  }\n"): (typeof documents)["\n  query GetTemplate($id: ID!) {\n    importTemplate(id: $id) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteTemplate($id: ID!) {\n    deleteImportTemplate(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteTemplate($id: ID!) {\n    deleteImportTemplate(id: $id)\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

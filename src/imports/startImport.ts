@@ -1,0 +1,107 @@
+import type { FileUpload } from "graphql-upload-minimal";
+import type { Config } from "../config.js";
+import type { Database } from "../db/database.js";
+import { isUuid, notFound, UserError } from "../errors.js";
+import { detectFileType, SNIFF_LENGTH, type SpreadsheetKind } from "../spreadsheet/index.js";
+import { storeUpload, type UploadInspector } from "../storage/fileStore.js";
+import { enqueueImport } from "./enqueueImport.js";
+
+/** Bytes a zip holds in its entry names when it is an Excel workbook. */
+const WORKBOOK_ENTRY = Buffer.from("xl/workbook.xml");
+
+/**
+ * Watches an upload stream go by: decides its type from the first bytes (and refuses anything
+ * that is not a spreadsheet at once), enforces the size limit, and for a zip checks that it names
+ * a workbook inside, without ever holding the file.
+ */
+function uploadInspector(maxBytes: number) {
+  let head = Buffer.alloc(0);
+  let kind: SpreadsheetKind | undefined;
+  let seenWorkbook = false;
+  let tail = Buffer.alloc(0);
+  const decide = () => {
+    const detected = detectFileType(head);
+    if (detected === "unsupported") throw unsupported();
+    kind = detected;
+  };
+  const inspect: UploadInspector = (chunk, offset) => {
+    if (offset + chunk.length > maxBytes) throw tooLarge(maxBytes);
+    if (!kind) {
+      head = Buffer.concat([head, chunk]);
+      if (head.length >= SNIFF_LENGTH) decide();
+    }
+    if (!seenWorkbook) {
+      // entry names can straddle two chunks, so search the end of the last one too
+      const window = Buffer.concat([tail, chunk]);
+      seenWorkbook = window.includes(WORKBOOK_ENTRY);
+      tail = window.subarray(Math.max(0, window.length - WORKBOOK_ENTRY.length));
+    }
+  };
+  const finish = (): SpreadsheetKind => {
+    if (!kind) decide();
+    if (kind === "xlsx" && !seenWorkbook) {
+      throw new UserError("UNSUPPORTED_FILE_TYPE", "This is a ZIP archive, but not an Excel workbook (.xlsx).");
+    }
+    return kind!;
+  };
+  return { inspect, finish };
+}
+
+function unsupported() {
+  return new UserError(
+    "UNSUPPORTED_FILE_TYPE",
+    "This file type is not supported. Upload an Excel workbook (.xlsx or .xls) or a CSV file saved as UTF-8 text.",
+  );
+}
+
+function tooLarge(maxBytes: number) {
+  const mib = Math.round((maxBytes / 1024 / 1024) * 10) / 10;
+  return new UserError("FILE_TOO_LARGE", `The file is larger than the ${mib} MiB limit.`);
+}
+
+/**
+ * Stores an uploaded spreadsheet and queues its import: the file, the `Import` (PENDING, QUEUED)
+ * and its graphile-worker job are written in one transaction. Returns the import's id as soon as
+ * the upload has been received; nothing is parsed here.
+ */
+export async function startImport(
+  db: Database,
+  config: Config,
+  userId: string,
+  templateId: string,
+  upload: Promise<FileUpload>,
+): Promise<string> {
+  const template =
+    isUuid(templateId) &&
+    (await db.prisma.importTemplate.findFirst({ where: { id: templateId, userId, deletedAt: null } }));
+  if (!template) throw notFound("Template");
+
+  const file = await upload;
+  const stream = file.createReadStream();
+  const client = await db.pool.connect();
+  try {
+    await client.query("begin");
+    const inspector = uploadInspector(config.maxUploadBytes);
+    const stored = await storeUpload(client, userId, stream, inspector.inspect);
+    if ((stream as { truncated?: boolean }).truncated) throw tooLarge(config.maxUploadBytes);
+    const kind = inspector.finish();
+    const {
+      rows: [created],
+    } = await client.query<{ id: string }>(
+      `insert into imports (user_id, template_id, file_name, file_size, file_type, file_id)
+       values ($1, $2, $3, $4, $5, $6) returning id`,
+      [userId, template.id, file.filename.slice(0, 255) || "upload", stored.size, kind, stored.fileId],
+    );
+    await enqueueImport(client, created!.id, config.maxAttempts);
+    await client.query("commit");
+    return created!.id;
+  } catch (err) {
+    await client.query("rollback").catch(() => undefined);
+    stream.destroy();
+    // graphql-upload-minimal ends the stream with a 413 HttpError past its own maxFileSize
+    if ((err as { status?: number }).status === 413) throw tooLarge(config.maxUploadBytes);
+    throw err;
+  } finally {
+    client.release();
+  }
+}

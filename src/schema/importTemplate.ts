@@ -1,0 +1,98 @@
+import { isUuid, notFound } from "../errors.js";
+import type { ImportTemplate } from "../generated/prisma/client.js";
+import { COLUMN_TYPES, parseColumns, validateTemplate } from "../imports/templateColumns.js";
+import type { TemplateColumn } from "../spreadsheet/index.js";
+import { builder } from "./builder.js";
+import { requireViewer } from "./context.js";
+
+export const ColumnTypeEnum = builder.enumType("ColumnType", { values: COLUMN_TYPES });
+
+const TemplateColumnRef = builder.objectRef<TemplateColumn>("TemplateColumn").implement({
+  fields: (t) => ({
+    key: t.exposeString("key", { description: "The property name in each record's data." }),
+    header: t.exposeString("header", { description: "The spreadsheet header it matches (so does key), any case." }),
+    type: t.field({ type: ColumnTypeEnum, resolve: (c) => c.type }),
+    required: t.exposeBoolean("required"),
+  }),
+});
+
+const TemplateColumnInput = builder.inputType("TemplateColumnInput", {
+  fields: (t) => ({
+    key: t.string(),
+    header: t.string(),
+    type: t.field({ type: ColumnTypeEnum }),
+    required: t.boolean({ required: false, defaultValue: false }),
+  }),
+});
+
+const CreateImportTemplateInput = builder.inputType("CreateImportTemplateInput", {
+  fields: (t) => ({
+    name: t.string(),
+    columns: t.field({ type: [TemplateColumnInput] }),
+  }),
+});
+
+export const ImportTemplateRef = builder.objectRef<ImportTemplate>("ImportTemplate").implement({
+  description: "What a spreadsheet must look like: its columns, their types, and which are required.",
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    name: t.exposeString("name"),
+    columns: t.field({ type: [TemplateColumnRef], resolve: (template) => parseColumns(template.columns) }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  importTemplates: t.field({
+    type: [ImportTemplateRef],
+    description: "The viewer's templates, oldest first.",
+    resolve: (_root, _args, ctx) =>
+      ctx.prisma.importTemplate.findMany({
+        where: { userId: requireViewer(ctx).user.id, deletedAt: null },
+        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      }),
+  }),
+  importTemplate: t.field({
+    type: ImportTemplateRef,
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    description: "One of the viewer's templates; NOT_FOUND for a missing id, a deleted template or someone else's.",
+    resolve: async (_root, { id }, ctx) => {
+      const viewer = requireViewer(ctx);
+      const found =
+        isUuid(id) &&
+        (await ctx.prisma.importTemplate.findFirst({ where: { id, userId: viewer.user.id, deletedAt: null } }));
+      if (!found) throw notFound("Template");
+      return found;
+    },
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  createImportTemplate: t.field({
+    type: ImportTemplateRef,
+    args: { input: t.arg({ type: CreateImportTemplateInput, required: true }) },
+    resolve: (_root, { input }, ctx) => {
+      const viewer = requireViewer(ctx);
+      const { name, columns } = validateTemplate(input.name, input.columns);
+      return ctx.prisma.importTemplate.create({
+        data: { userId: viewer.user.id, name, columns: columns.map((c) => ({ ...c })) },
+      });
+    },
+  }),
+  deleteImportTemplate: t.boolean({
+    description: "Removes a template from use. Imports made with it keep it, and their records.",
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, { id }, ctx) => {
+      const viewer = requireViewer(ctx);
+      const { count } = isUuid(id)
+        ? await ctx.prisma.importTemplate.updateMany({
+            where: { id, userId: viewer.user.id, deletedAt: null },
+            data: { deletedAt: new Date() },
+          })
+        : { count: 0 };
+      if (count === 0) throw notFound("Template");
+      return true;
+    },
+  }),
+}));

@@ -1,0 +1,82 @@
+import { Readable } from "node:stream";
+import type pg from "pg";
+
+/**
+ * Uploaded files are kept in PostgreSQL as rows of 1 MiB chunks, so workers on other machines read
+ * them with no shared disk, and a file is stored in the same transaction as the import it belongs
+ * to: there is never a file without its import, or the other way round.
+ */
+const CHUNK_BYTES = 1024 * 1024;
+
+/** Sees every chunk of an upload as it streams in; throw to stop the upload. */
+export type UploadInspector = (chunk: Buffer, offset: number) => void;
+
+export interface StoredUpload {
+  fileId: string;
+  size: number;
+}
+
+/**
+ * Streams `stream` into a new stored file inside the caller's transaction on `client`, holding at
+ * most one chunk in memory. If anything throws (the stream, an inspector, the database), the
+ * caller's rollback removes every chunk written so far.
+ */
+export async function storeUpload(
+  client: pg.PoolClient,
+  userId: string,
+  stream: AsyncIterable<Buffer>,
+  inspect: UploadInspector,
+): Promise<StoredUpload> {
+  const {
+    rows: [file],
+  } = await client.query<{ id: string }>("insert into stored_files (user_id, size) values ($1, 0) returning id", [
+    userId,
+  ]);
+  const fileId = file!.id;
+  let size = 0;
+  let seq = 0;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const write = async (data: Buffer) => {
+    await client.query("insert into stored_file_chunks (file_id, seq, data) values ($1, $2, $3)", [
+      fileId,
+      seq++,
+      data,
+    ]);
+  };
+  for await (const chunk of stream) {
+    inspect(chunk, size);
+    size += chunk.length;
+    pending.push(chunk);
+    pendingBytes += chunk.length;
+    while (pendingBytes >= CHUNK_BYTES) {
+      const all = Buffer.concat(pending, pendingBytes);
+      await write(all.subarray(0, CHUNK_BYTES));
+      pending = [all.subarray(CHUNK_BYTES)];
+      pendingBytes = all.length - CHUNK_BYTES;
+    }
+  }
+  if (pendingBytes > 0) await write(Buffer.concat(pending, pendingBytes));
+  await client.query("update stored_files set size = $2 where id = $1", [fileId, size]);
+  return { fileId, size };
+}
+
+/** Streams a stored file back, one chunk (one query) at a time. */
+export function openStoredFile(pool: pg.Pool, fileId: string): Readable {
+  async function* chunks() {
+    for (let seq = 0; ; seq++) {
+      const { rows } = await pool.query<{ data: Buffer }>(
+        "select data from stored_file_chunks where file_id = $1 and seq = $2",
+        [fileId, seq],
+      );
+      if (!rows[0]) return;
+      yield rows[0].data;
+    }
+  }
+  return Readable.from(chunks(), { objectMode: false });
+}
+
+/** Deletes a stored file and its chunks (inside the caller's transaction when given its client). */
+export async function deleteStoredFile(db: pg.Pool | pg.PoolClient, fileId: string): Promise<void> {
+  await db.query("delete from stored_files where id = $1", [fileId]);
+}

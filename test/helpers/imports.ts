@@ -1,0 +1,115 @@
+import * as XLSX from "@e965/xlsx";
+import ExcelJS from "exceljs";
+import { print } from "graphql";
+import pg from "pg";
+import { StartImport } from "../operations.js";
+import type { TestApp } from "./testApp.js";
+
+/** The template the import tests use: every column type, two of them required. */
+export const orderColumns = [
+  { key: "name", header: "Name", type: "STRING" as const, required: true },
+  { key: "quantity", header: "Quantity", type: "INTEGER" as const },
+  { key: "unitPrice", header: "Unit Price", type: "DECIMAL" as const, required: true },
+  { key: "active", header: "Active", type: "BOOLEAN" as const },
+  { key: "shipDate", header: "Ship Date", type: "DATE" as const },
+  { key: "email", header: "Contact Email", type: "EMAIL" as const },
+];
+
+export const orderHeaders = orderColumns.map((c) => c.header);
+
+/** An .xlsx with typed cells: numbers, booleans and dates as Excel stores them. */
+export async function xlsxFile(rows: unknown[][], headers = orderHeaders): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet("Orders");
+  sheet.addRow(headers);
+  for (const row of rows) sheet.addRow(row);
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+/** A legacy BIFF8 .xls, written by SheetJS. */
+export function xlsFile(rows: unknown[][], headers = orderHeaders): Buffer {
+  const workbook = XLSX.utils.book_new();
+  XLSX.utils.book_append_sheet(workbook, XLSX.utils.aoa_to_sheet([headers, ...rows], { cellDates: true }), "Orders");
+  return XLSX.write(workbook, { bookType: "biff8", type: "buffer" }) as Buffer;
+}
+
+/** Sends `startImport` as a GraphQL multipart request (operations, map, then the file). */
+export async function uploadFile(
+  t: TestApp,
+  token: string,
+  templateId: string,
+  file: Buffer,
+  fileName: string,
+  headers: Record<string, string> = { "x-graphql-yoga-csrf": "1" },
+) {
+  const body = new FormData();
+  body.append("operations", JSON.stringify({ query: print(StartImport), variables: { templateId, file: null } }));
+  body.append("map", JSON.stringify({ 0: ["variables.file"] }));
+  body.append("0", new Blob([new Uint8Array(file)]), fileName);
+  const response = await fetch(t.url, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, ...headers },
+    body,
+  });
+  const result = (await response.json()) as {
+    data?: { startImport: { id: string; status: string; phase: string; backgroundJobId: string | null } } | null;
+    errors?: Array<{ message: string; extensions?: { code?: string } }>;
+  };
+  return { status: response.status, ...result };
+}
+
+/**
+ * Resolves once the import's row satisfies `done`, re-reading it on every `job_status`
+ * notification for it (the database announces each committed change), and rejecting after
+ * `timeoutMs` with the last state seen.
+ */
+export async function waitForImport(
+  databaseUrl: string,
+  id: string,
+  done: (row: ImportState) => boolean,
+  timeoutMs = 20_000,
+): Promise<ImportState> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  let last: ImportState | undefined;
+  const read = async () => {
+    const { rows } = await client.query<ImportState>(
+      `select status, phase, attempts, error_message, rows_imported, rows_failed, background_job_id, file_id
+       from imports where id = $1`,
+      [id],
+    );
+    last = rows[0];
+    return last !== undefined && done(last);
+  };
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await new Promise<ImportState>((resolve, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`import ${id} did not get there; last state ${JSON.stringify(last)}`)),
+        timeoutMs,
+      );
+      const check = () => read().then((ok) => ok && resolve(last!), reject);
+      client.on("notification", (message) => {
+        if (JSON.parse(message.payload ?? "{}").id === id) void check();
+      });
+      // listen first, then read, so a change between the two is not missed
+      client.query("listen job_status").then(check, reject);
+    });
+  } finally {
+    clearTimeout(timer);
+    await client.end();
+  }
+}
+
+export interface ImportState {
+  status: string;
+  phase: string;
+  attempts: number;
+  error_message: string | null;
+  rows_imported: number;
+  rows_failed: number;
+  background_job_id: string | null;
+  file_id: string | null;
+}
+
+export const isFinal = (row: ImportState) => row.status === "COMPLETED" || row.status === "FAILED";
