@@ -1,5 +1,5 @@
-import { isUuid, notFound } from "../errors.js";
-import type { Import } from "../generated/prisma/client.js";
+import { notFound } from "../errors.js";
+import { findJob, jobKind, type Job } from "../jobs/findJob.js";
 import { builder } from "./builder.js";
 import { requireViewer } from "./context.js";
 
@@ -7,10 +7,7 @@ export const JobStatusEnum = builder.enumType("JobStatus", {
   values: ["PENDING", "PROCESSING", "COMPLETED", "FAILED"] as const,
 });
 
-/** Every kind of background job; ids are UUIDs, unique across kinds. */
-export type JobShape = Import;
-
-export const JobRef = builder.interfaceRef<JobShape>("Job").implement({
+export const JobRef = builder.interfaceRef<Job>("Job").implement({
   description: "A background job: an Import now, an Export later. Ids are unique across kinds.",
   fields: (t) => ({
     id: t.exposeID("id"),
@@ -26,7 +23,7 @@ export const JobRef = builder.interfaceRef<JobShape>("Job").implement({
     }),
     attempts: t.exposeInt("attempts"),
   }),
-  resolveType: () => "Import",
+  resolveType: (job) => jobKind(job),
 });
 
 builder.queryField("job", (t) =>
@@ -36,8 +33,7 @@ builder.queryField("job", (t) =>
     args: { id: t.arg.id({ required: true }) },
     description: "Any of the viewer's jobs by id; NOT_FOUND for a missing id or someone else's.",
     resolve: async (_root, { id }, ctx) => {
-      const viewer = requireViewer(ctx);
-      const found = isUuid(id) && (await ctx.prisma.import.findFirst({ where: { id, userId: viewer.user.id } }));
+      const found = await findJob(ctx.prisma, requireViewer(ctx).user.id, id);
       if (!found) throw notFound("Job");
       return found;
     },

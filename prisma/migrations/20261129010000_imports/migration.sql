@@ -96,26 +96,30 @@ create table records (
 
 -- every change a watcher cares about is announced on one channel, whoever makes it (the API, a
 -- worker, a person at psql); NOTIFY is sent on commit, so a rolled-back change announces nothing.
--- The payload stays tiny: listeners read the row itself.
+-- The payload stays tiny (far under NOTIFY's 8000 bytes): listeners read the row itself.
+-- Arguments: the job kind, then the columns whose changes are announced.
 create function tg__notify_job_status() returns trigger as $$
+declare
+  v_new jsonb := to_jsonb(new);
+  v_old jsonb := case when tg_op = 'UPDATE' then to_jsonb(old) end;
+  v_column text;
 begin
-  if tg_op = 'INSERT'
-     or new.status is distinct from old.status
-     or new.phase is distinct from old.phase
-     or new.rows_total is distinct from old.rows_total
-     or new.rows_processed is distinct from old.rows_processed
-     or new.rows_imported is distinct from old.rows_imported
-     or new.rows_failed is distinct from old.rows_failed
-     or new.error_message is distinct from old.error_message then
-    perform pg_notify(
-      'job_status',
-      json_build_object('kind', tg_argv[0], 'id', new.id, 'userId', new.user_id, 'status', new.status)::text
-    );
-  end if;
+  foreach v_column in array tg_argv[1:] loop
+    if v_old is null or v_new -> v_column is distinct from v_old -> v_column then
+      perform pg_notify(
+        'job_status',
+        json_build_object('kind', tg_argv[0], 'id', new.id, 'userId', new.user_id, 'status', new.status)::text
+      );
+      return null;
+    end if;
+  end loop;
   return null;
 end;
 $$ language plpgsql;
-comment on function tg__notify_job_status() is 'NOTIFYs job_status with {kind, id, userId, status} when a job row changes in a way its watchers see.';
+comment on function tg__notify_job_status() is
+  'NOTIFYs job_status with {kind, id, userId, status} on insert, and on updates that change one of the listed columns.';
 
 create trigger tg_imports__notify_status after insert or update on imports
-  for each row execute function tg__notify_job_status('Import');
+  for each row execute function tg__notify_job_status(
+    'Import', 'status', 'phase', 'rows_total', 'rows_processed', 'rows_imported', 'rows_failed', 'error_message'
+  );
