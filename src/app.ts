@@ -3,6 +3,7 @@ import type { Runner } from "graphile-worker";
 import type { Config } from "./config.js";
 import { openDatabase, type Database } from "./db/database.js";
 import type { Logger } from "./logger.js";
+import { JobEvents } from "./realtime/jobEvents.js";
 import { attachGraphqlWs } from "./server/graphqlWs.js";
 import { createHttpServer } from "./server/httpServer.js";
 import { createGraphQL } from "./server/yoga.js";
@@ -45,7 +46,9 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
 
     let url: string | undefined;
     if (config.role !== "worker") {
-      const yoga = createGraphQL(config, db, logger);
+      const jobEvents = await JobEvents.start(db.url, db.prisma, logger);
+      disposers.push(() => jobEvents.dispose());
+      const yoga = createGraphQL(config, db, jobEvents, logger);
       const server = createHttpServer(yoga, db, logger);
       const ws = attachGraphqlWs(server, yoga, db);
       await new Promise<void>((resolve, reject) => {

@@ -180,3 +180,32 @@ export const DeleteTemplate = graphql(`
     deleteImportTemplate(id: $id)
   }
 `);
+
+export const JobStatusSubscription = graphql(`
+  subscription JobStatus($id: ID!) {
+    jobStatus(id: $id) {
+      __typename
+      id
+      status
+      errorMessage
+      processingStartedAt
+      processingCompletedAt
+      ... on Import {
+        phase
+        rowsProcessed
+        rowsImported
+        rowsFailed
+      }
+    }
+  }
+`);
+
+export const MyJobsSubscription = graphql(`
+  subscription MyJobs {
+    myJobs {
+      __typename
+      id
+      status
+    }
+  }
+`);

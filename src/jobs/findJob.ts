@@ -26,3 +26,16 @@ export async function findJob(prisma: PrismaClient, userId: string, id: string):
 export async function loadJob(prisma: PrismaClient, _kind: JobKind, id: string): Promise<Job | null> {
   return prisma.import.findUnique({ where: { id } });
 }
+
+/** Jobs of these users changed at or after `since`: what a listener that was away may have missed. */
+export async function findChangedJobs(
+  prisma: PrismaClient,
+  userIds: string[],
+  since: Date,
+): Promise<Array<{ kind: JobKind; id: string }>> {
+  const imports = await prisma.import.findMany({
+    where: { userId: { in: userIds }, updatedAt: { gte: since } },
+    select: { id: true },
+  });
+  return imports.map(({ id }) => ({ kind: "Import" as const, id }));
+}

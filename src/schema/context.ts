@@ -4,6 +4,7 @@ import type { Config } from "../config.js";
 import type { Database, PrismaClient } from "../db/database.js";
 import { UserError } from "../errors.js";
 import type { Logger } from "../logger.js";
+import type { JobEvents } from "../realtime/jobEvents.js";
 
 /** What every resolver gets. Built per request (HTTP) or per operation (WebSocket). */
 export interface Context {
@@ -12,6 +13,8 @@ export interface Context {
   pool: pg.Pool;
   config: Config;
   logger: Logger;
+  /** This process's fan-out of job changes, for subscriptions. */
+  jobEvents: JobEvents;
   /** The signed-in user, or null when anonymous or the token was rejected. */
   viewer: Viewer | null;
   /** A token came with the request but is unknown, revoked or expired. */

@@ -1,5 +1,5 @@
 import type { Server } from "node:http";
-import type { ExecutionArgs } from "graphql";
+import { GraphQLError, type ExecutionArgs } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import { bearerToken, findViewer, type Viewer } from "../auth/sessions.js";
@@ -10,6 +10,8 @@ import type { Yoga } from "./yoga.js";
 const MAX_PAYLOAD_BYTES = 64 * 1024;
 /** A client must send `connection_init` this soon after connecting. */
 const CONNECTION_INIT_WAIT_MS = 3_000;
+/** Operations one socket may have open at once; each subscription holds server memory. */
+export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 100;
 
 // set in onConnect: one token lookup per connection, not per operation
 type Extra = { viewer?: Viewer | null };
@@ -40,6 +42,14 @@ export function attachGraphqlWs(server: Server, yoga: Yoga, db: Database): { dis
         return ctx.extra.viewer !== null;
       },
       onSubscribe: async (ctx, _id, payload) => {
+        // graphql-ws has already counted this operation in ctx.subscriptions
+        if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+          return [
+            new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} operations may be open on one connection.`, {
+              extensions: { code: "TOO_MANY_SUBSCRIPTIONS" },
+            }),
+          ];
+        }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,

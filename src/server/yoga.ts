@@ -5,6 +5,7 @@ import { bearerToken, findViewer, type Viewer } from "../auth/sessions.js";
 import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
 import type { Logger } from "../logger.js";
+import type { JobEvents } from "../realtime/jobEvents.js";
 import type { Context } from "../schema/context.js";
 import { schema } from "../schema/index.js";
 import { useUploads } from "./useUploads.js";
@@ -23,7 +24,7 @@ export type Yoga = YogaServerInstance<ServerContext, Context>;
  * GraphQL over HTTP (queries, mutations, SSE subscriptions) and GraphiQL at `/graphql`. The
  * graphql-ws server reuses its envelop, so both transports share validation, auth and masking.
  */
-export function createGraphQL(config: Config, db: Database, logger: Logger): Yoga {
+export function createGraphQL(config: Config, db: Database, jobEvents: JobEvents, logger: Logger): Yoga {
   return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: "/graphql",
@@ -55,7 +56,7 @@ export function createGraphQL(config: Config, db: Database, logger: Logger): Yog
           tokenRejected = viewer === null;
         }
       }
-      return { db, prisma: db.prisma, pool: db.pool, config, logger, viewer, tokenRejected };
+      return { db, prisma: db.prisma, pool: db.pool, config, logger, jobEvents, viewer, tokenRejected };
     },
   });
 }

@@ -28,6 +28,8 @@ type Documents = {
     "\n  query Templates {\n    importTemplates {\n      id\n      name\n    }\n  }\n": typeof types.TemplatesDocument,
     "\n  query GetTemplate($id: ID!) {\n    importTemplate(id: $id) {\n      id\n    }\n  }\n": typeof types.GetTemplateDocument,
     "\n  mutation DeleteTemplate($id: ID!) {\n    deleteImportTemplate(id: $id)\n  }\n": typeof types.DeleteTemplateDocument,
+    "\n  subscription JobStatus($id: ID!) {\n    jobStatus(id: $id) {\n      __typename\n      id\n      status\n      errorMessage\n      processingStartedAt\n      processingCompletedAt\n      ... on Import {\n        phase\n        rowsProcessed\n        rowsImported\n        rowsFailed\n      }\n    }\n  }\n": typeof types.JobStatusDocument,
+    "\n  subscription MyJobs {\n    myJobs {\n      __typename\n      id\n      status\n    }\n  }\n": typeof types.MyJobsDocument,
 };
 const documents: Documents = {
     "\n  mutation SignUp($email: String!, $password: String!) {\n    signUp(email: $email, password: $password) {\n      token\n      user {\n        id\n        email\n        createdAt\n      }\n    }\n  }\n": types.SignUpDocument,
@@ -44,6 +46,8 @@ const documents: Documents = {
     "\n  query Templates {\n    importTemplates {\n      id\n      name\n    }\n  }\n": types.TemplatesDocument,
     "\n  query GetTemplate($id: ID!) {\n    importTemplate(id: $id) {\n      id\n    }\n  }\n": types.GetTemplateDocument,
     "\n  mutation DeleteTemplate($id: ID!) {\n    deleteImportTemplate(id: $id)\n  }\n": types.DeleteTemplateDocument,
+    "\n  subscription JobStatus($id: ID!) {\n    jobStatus(id: $id) {\n      __typename\n      id\n      status\n      errorMessage\n      processingStartedAt\n      processingCompletedAt\n      ... on Import {\n        phase\n        rowsProcessed\n        rowsImported\n        rowsFailed\n      }\n    }\n  }\n": types.JobStatusDocument,
+    "\n  subscription MyJobs {\n    myJobs {\n      __typename\n      id\n      status\n    }\n  }\n": types.MyJobsDocument,
 };
 
 /**
@@ -116,6 +120,14 @@ export function graphql(source: "\n  query GetTemplate($id: ID!) {\n    importTe
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation DeleteTemplate($id: ID!) {\n    deleteImportTemplate(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteTemplate($id: ID!) {\n    deleteImportTemplate(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription JobStatus($id: ID!) {\n    jobStatus(id: $id) {\n      __typename\n      id\n      status\n      errorMessage\n      processingStartedAt\n      processingCompletedAt\n      ... on Import {\n        phase\n        rowsProcessed\n        rowsImported\n        rowsFailed\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription JobStatus($id: ID!) {\n    jobStatus(id: $id) {\n      __typename\n      id\n      status\n      errorMessage\n      processingStartedAt\n      processingCompletedAt\n      ... on Import {\n        phase\n        rowsProcessed\n        rowsImported\n        rowsFailed\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription MyJobs {\n    myJobs {\n      __typename\n      id\n      status\n    }\n  }\n"): (typeof documents)["\n  subscription MyJobs {\n    myJobs {\n      __typename\n      id\n      status\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -23,9 +23,16 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-/** Starts the service in this process, on port 0, against a fresh database of its own. */
-export async function startTestApp({ role = "all" as Role, env = {} as NodeJS.ProcessEnv } = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+/**
+ * Starts the service in this process, on port 0, against a fresh database of its own, or against
+ * `database` (say, another test app's) which it then leaves in place when it stops.
+ */
+export async function startTestApp({
+  role = "all" as Role,
+  env = {} as NodeJS.ProcessEnv,
+  database: shared = undefined as TestDatabase | undefined,
+} = {}): Promise<TestApp> {
+  const database = shared ?? (await createTestDatabase());
   const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", DATABASE_URL: database.url, ...env }, ["--role", role]);
   const app = await startApp(config, createLogger(process.env.TEST_LOG_LEVEL ?? "silent"));
   const url = app.url ?? "";
@@ -60,7 +67,7 @@ export async function startTestApp({ role = "all" as Role, env = {} as NodeJS.Pr
     async stop() {
       await Promise.all(clients.map((client) => client.dispose()));
       await app.stop();
-      await database.drop();
+      if (!shared) await database.drop();
     },
   };
 }

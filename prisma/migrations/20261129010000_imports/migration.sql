@@ -55,9 +55,11 @@ create table imports (
 create index imports_user_id_created_at_idx on imports (user_id, created_at desc, id desc);
 create index imports_template_id_idx on imports (template_id);
 
+-- clock_timestamp(), not now(): a long import's final update must carry the time it was made, not
+-- the time its transaction began, so "what changed since t" questions get the right answer
 create function tg__set_updated_at() returns trigger as $$
 begin
-  new.updated_at = now();
+  new.updated_at = clock_timestamp();
   return new;
 end;
 $$ language plpgsql;

@@ -1,0 +1,29 @@
+import { notFound } from "../errors.js";
+import { findJob, type Job } from "../jobs/findJob.js";
+import { builder } from "./builder.js";
+import { requireViewer } from "./context.js";
+import { JobRef } from "./job.js";
+
+builder.subscriptionType({});
+
+builder.subscriptionFields((t) => ({
+  jobStatus: t.field({
+    type: JobRef,
+    description:
+      "The job's current state first, then one event per change; completes after COMPLETED or FAILED. " +
+      "NOT_FOUND for a missing id or someone else's job.",
+    args: { id: t.arg.id({ required: true }) },
+    subscribe: async (_root, { id }, ctx) => {
+      const job = await findJob(ctx.prisma, requireViewer(ctx).user.id, id);
+      if (!job) throw notFound("Job");
+      return ctx.jobEvents.watchJob(job);
+    },
+    resolve: (job: Job) => job,
+  }),
+  myJobs: t.field({
+    type: JobRef,
+    description: "Every change to any of the viewer's jobs, of any kind.",
+    subscribe: (_root, _args, ctx) => ctx.jobEvents.watchUser(requireViewer(ctx).user.id),
+    resolve: (job: Job) => job,
+  }),
+}));

@@ -1,0 +1,302 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LISTENER_APPLICATION_NAME } from "../src/realtime/jobEvents.js";
+import { MAX_SUBSCRIPTIONS_PER_CONNECTION } from "../src/server/graphqlWs.js";
+import { isFinal, orderColumns, uploadFile, waitForImport, xlsxFile } from "./helpers/imports.js";
+import { subscribe } from "./helpers/subscriptions.js";
+import { startTestApp, type TestApp } from "./helpers/testApp.js";
+import { CreateTemplate, JobStatusSubscription, MyJobsSubscription, SignUp } from "./operations.js";
+
+/**
+ * The API runs alone, so uploaded jobs wait in PENDING until a test starts a worker process of
+ * its own on the same database: that is how these tests see every state a job goes through.
+ */
+let api: TestApp;
+let sql: pg.Pool;
+let token: string;
+let templateId: string;
+let users = 0;
+
+beforeAll(async () => {
+  api = await startTestApp({ role: "api" });
+  sql = new pg.Pool({ connectionString: api.database.url });
+  ({ token, templateId } = await newUser());
+});
+
+afterAll(async () => {
+  await sql.end();
+  await api.stop();
+});
+
+async function newUser() {
+  const signUp = await api.request(SignUp, { email: `watcher${++users}@example.com`, password: "long enough" });
+  const userToken = signUp.data!.signUp.token;
+  const template = await api.request(CreateTemplate, { input: { name: "Orders", columns: orderColumns } }, userToken);
+  return { token: userToken, templateId: template.data!.createImportTemplate.id };
+}
+
+async function upload(file: Buffer, name: string, as = { token, templateId }) {
+  const started = await uploadFile(api, as.token, as.templateId, file, name);
+  expect(started.errors).toBeUndefined();
+  return started.data!.startImport.id;
+}
+
+/** A csv large enough that its import is still running when a test acts in the middle of it. */
+function bigCsv(rows: number): Buffer {
+  const lines = ["Name,Quantity,Unit Price"];
+  for (let i = 0; i < rows; i++) lines.push(`Item ${i},${i},${i / 100}`);
+  return Buffer.from(lines.join("\n"));
+}
+
+async function withWorker<T>(fn: () => Promise<T>): Promise<T> {
+  const worker = await startTestApp({ role: "worker", database: api.database });
+  try {
+    return await fn();
+  } finally {
+    await worker.stop();
+  }
+}
+
+const PHASES = ["QUEUED", "PARSING", "VALIDATING", "SAVING", "DONE"];
+
+describe("jobStatus", () => {
+  it("follows a real import PENDING → PROCESSING through its phases → COMPLETED, then completes", async () => {
+    const id = await upload(bigCsv(5_000), "orders.csv");
+    const sub = subscribe(api.wsClient({ authorization: `Bearer ${token}` }), JobStatusSubscription, { id });
+    await sub.waitFor((r) => r.data?.jobStatus.status === "PENDING");
+
+    await withWorker(() => sub.done);
+
+    const states = sub.results.map((r) => r.data!.jobStatus);
+    expect(sub.results.every((r) => r.errors === undefined)).toBe(true);
+    expect(states[0]).toMatchObject({ __typename: "Import", id, status: "PENDING", phase: "QUEUED" });
+    expect(states.at(-1)).toMatchObject({ status: "COMPLETED", phase: "DONE", rowsImported: 5_000 });
+    const processing = states.filter((s) => s.status === "PROCESSING");
+    expect(processing.length).toBeGreaterThan(0);
+    expect(processing.map((s) => s.phase)).toContain("VALIDATING");
+    // states arrive in the order they happened
+    const phaseOrder = states.map((s) => PHASES.indexOf(s.phase!));
+    expect(phaseOrder).toEqual([...phaseOrder].sort((a, b) => a - b));
+    const processed = processing.map((s) => s.rowsProcessed!);
+    expect(processed).toEqual([...processed].sort((a, b) => a - b));
+  });
+
+  it("gives a subscriber who arrives after completion one COMPLETED event, then completes", async () => {
+    const id = await upload(await xlsxFile([["Widget", 3, 9.99]]), "late.xlsx");
+    await withWorker(() => waitForImport(api.database.url, id, isFinal));
+
+    const sub = subscribe(api.wsClient({ authorization: `Bearer ${token}` }), JobStatusSubscription, { id });
+    await sub.done;
+    expect(sub.results.map((r) => r.data?.jobStatus.status)).toEqual(["COMPLETED"]);
+  });
+
+  it("answers NOT_FOUND for another user's job and for a missing id", async () => {
+    const id = await upload(await xlsxFile([["Widget", 3, 9.99]]), "private.xlsx");
+    const other = await newUser();
+    for (const jobId of [id, "00000000-0000-4000-8000-000000000000"]) {
+      const sub = subscribe(api.wsClient({ authorization: `Bearer ${other.token}` }), JobStatusSubscription, {
+        id: jobId,
+      });
+      const errors = await sub.done.then(
+        () => sub.results.flatMap((r) => r.errors ?? []),
+        (err: unknown) => err as Array<{ extensions?: { code?: string } }>,
+      );
+      expect(errors.map((e) => e.extensions?.code)).toEqual(["NOT_FOUND"]);
+      expect(sub.results.every((r) => !r.data?.jobStatus)).toBe(true);
+    }
+  });
+
+  it("closes a socket with a bad token with 4403", async () => {
+    const client = api.wsClient({ authorization: "Bearer forged" });
+    const closed = new Promise<number>((resolve) => client.on("closed", (e) => resolve((e as { code: number }).code)));
+    const sub = subscribe(client, MyJobsSubscription);
+    await expect(sub.done).rejects.toBeTruthy();
+    expect(await closed).toBe(4403);
+  });
+
+  it("delivers a change made by plain SQL, by nobody but a person at psql", async () => {
+    const id = await upload(await xlsxFile([["Widget", 3, 9.99]]), "operator.xlsx");
+    const sub = subscribe(api.wsClient({ authorization: `Bearer ${token}` }), JobStatusSubscription, { id });
+    await sub.waitFor((r) => r.data?.jobStatus.status === "PENDING");
+    await sql.query(
+      `update imports set status = 'FAILED', error_message = 'Cancelled by an operator', background_job_id = null,
+         processing_completed_at = now() where id = $1`,
+      [id],
+    );
+    await sub.done;
+    expect(sub.results.at(-1)?.data?.jobStatus).toMatchObject({
+      status: "FAILED",
+      errorMessage: "Cancelled by an operator",
+    });
+  });
+
+  it("emits nothing for an update that was rolled back", async () => {
+    const id = await upload(await xlsxFile([["Widget", 3, 9.99]]), "rollback.xlsx");
+    const sub = subscribe(api.wsClient({ authorization: `Bearer ${token}` }), JobStatusSubscription, { id });
+    await sub.waitFor((r) => r.data?.jobStatus.status === "PENDING");
+
+    const client = await sql.connect();
+    try {
+      await client.query("begin");
+      await client.query("update imports set status = 'PROCESSING', phase = 'PARSING' where id = $1", [id]);
+      await client.query("rollback");
+    } finally {
+      client.release();
+    }
+    // a committed change afterwards: once it arrives, anything the rollback caused would have too
+    await sql.query("update imports set error_message = 'marker' where id = $1", [id]);
+    await sub.waitFor((r) => r.data?.jobStatus.errorMessage === "marker");
+    sub.unsubscribe();
+
+    expect(sub.results.map((r) => r.data?.jobStatus.status)).toEqual(["PENDING", "PENDING"]);
+    await sql.query("update imports set status = 'FAILED', background_job_id = null where id = $1", [id]);
+  });
+
+  it("still delivers the final status when the LISTEN connection is killed in the middle of a job", async () => {
+    const id = await upload(bigCsv(30_000), "long.csv");
+    const sub = subscribe(api.wsClient({ authorization: `Bearer ${token}` }), JobStatusSubscription, { id });
+    await sub.waitFor((r) => r.data?.jobStatus.status === "PENDING");
+
+    const listeners = () =>
+      sql.query<{ pid: number }>(
+        "select pid from pg_stat_activity where application_name = $1 and datname = current_database()",
+        [LISTENER_APPLICATION_NAME],
+      );
+    const [before] = (await listeners()).rows;
+    expect(before).toBeDefined();
+
+    await withWorker(async () => {
+      await sub.waitFor((r) => r.data?.jobStatus.status === "PROCESSING");
+      await sql.query("select pg_terminate_backend($1)", [before!.pid]);
+      await sub.done;
+    });
+    expect(sub.results.at(-1)?.data?.jobStatus).toMatchObject({ status: "COMPLETED", rowsImported: 30_000 });
+    const after = (await listeners()).rows;
+    expect(after).toHaveLength(1);
+    expect(after[0]!.pid).not.toBe(before!.pid);
+  });
+
+  it("catches up on a change committed while the listener was away", async () => {
+    const id = await upload(await xlsxFile([["Widget", 3, 9.99]]), "away.xlsx");
+    const sub = subscribe(api.wsClient({ authorization: `Bearer ${token}` }), JobStatusSubscription, { id });
+    await sub.waitFor((r) => r.data?.jobStatus.status === "PENDING");
+    // kill the listener and finish the job in one statement: its NOTIFY goes to nobody
+    await sql.query(
+      `with killed as (
+         select pg_terminate_backend(pid) from pg_stat_activity
+         where application_name = $2 and datname = current_database()
+       )
+       update imports set status = 'FAILED', error_message = 'Finished while nobody listened',
+         background_job_id = null from (select count(*) from killed) k where id = $1`,
+      [id, LISTENER_APPLICATION_NAME],
+    );
+    await sub.done;
+    expect(sub.results.at(-1)?.data?.jobStatus).toMatchObject({
+      status: "FAILED",
+      errorMessage: "Finished while nobody listened",
+    });
+  });
+});
+
+describe("myJobs", () => {
+  it("sees every change to the viewer's jobs and none of another user's", async () => {
+    const viewer = await newUser();
+    const other = await newUser();
+    const sub = subscribe(api.wsClient({ authorization: `Bearer ${viewer.token}` }), MyJobsSubscription);
+    const stranger = await upload(await xlsxFile([["Secret", 1, 1]]), "theirs.xlsx", other);
+    // the stranger's job finishes first; events reach us in commit order, so it would show up before ours
+    const first = await upload(await xlsxFile([["Widget", 3, 9.99]]), "one.xlsx", viewer);
+    const second = await upload(Buffer.from("Name,Unit Price\nGadget,1\n"), "two.csv", viewer);
+    await withWorker(async () => {
+      await waitForImport(api.database.url, stranger, isFinal);
+      for (const id of [first, second]) {
+        await sub.waitFor((r) => r.data?.myJobs.id === id && r.data.myJobs.status === "COMPLETED");
+      }
+    });
+    sub.unsubscribe();
+
+    const seen = sub.results.map((r) => r.data!.myJobs);
+    expect(new Set(seen.map((job) => job.id))).toEqual(new Set([first, second]));
+    for (const id of [first, second]) {
+      const statuses = seen.filter((job) => job.id === id).map((job) => job.status);
+      expect(statuses).toContain("PROCESSING");
+      expect(statuses.at(-1)).toBe("COMPLETED");
+    }
+  });
+
+  it(`allows ${MAX_SUBSCRIPTIONS_PER_CONNECTION} open subscriptions on one socket, and refuses the next`, async () => {
+    const client = api.wsClient({ authorization: `Bearer ${token}` });
+    const open = Array.from({ length: MAX_SUBSCRIPTIONS_PER_CONNECTION }, () => subscribe(client, MyJobsSubscription));
+    const extra = subscribe(client, MyJobsSubscription);
+    const errors = (await extra.done.then(
+      () => [],
+      (err: unknown) => err,
+    )) as Array<{ extensions?: { code?: string } }>;
+    expect(errors.map((e) => e.extensions?.code)).toEqual(["TOO_MANY_SUBSCRIPTIONS"]);
+    // the open ones still work
+    const id = await upload(await xlsxFile([["Widget", 3, 9.99]]), "cap.xlsx");
+    await open[0]!.waitFor((r) => r.data?.myJobs.id === id);
+    for (const sub of open) sub.unsubscribe();
+    await sql.query("update imports set status = 'FAILED', background_job_id = null where id = $1", [id]);
+  });
+});
+
+describe("over SSE", () => {
+  it("streams the same events to an EventSource-style request", async () => {
+    const id = await upload(bigCsv(2_000), "sse.csv");
+    const response = await fetch(api.url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "text/event-stream",
+        authorization: `Bearer ${token}`,
+      },
+      body: JSON.stringify({
+        query: "subscription ($id: ID!) { jobStatus(id: $id) { __typename status ... on Import { phase } } }",
+        variables: { id },
+      }),
+    });
+    expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    const events: Array<{ event: string; data: string }> = [];
+    let buffer = "";
+    const decoder = new TextDecoder();
+    let workerStarted: Promise<unknown> | undefined;
+    let stopWorker = async () => {};
+    const reader = response.body!.getReader();
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      buffer += decoder.decode(chunk.value, { stream: true });
+      let end: number;
+      while ((end = buffer.indexOf("\n\n")) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1] ?? "";
+        if (event) events.push({ event, data });
+      }
+      // once the first state is in, let a worker run the job
+      if (!workerStarted && events.some((e) => e.event === "next")) {
+        workerStarted = startTestApp({ role: "worker", database: api.database }).then((w) => {
+          stopWorker = () => w.stop();
+        });
+      }
+    }
+    await workerStarted;
+    await stopWorker();
+
+    expect(events.at(-1)?.event).toBe("complete");
+    const states = events.filter((e) => e.event === "next").map((e) => JSON.parse(e.data).data.jobStatus);
+    expect(states[0]).toEqual({ __typename: "Import", status: "PENDING", phase: "QUEUED" });
+    expect(states.map((s) => s.status)).toContain("PROCESSING");
+    expect(states.at(-1)).toEqual({ __typename: "Import", status: "COMPLETED", phase: "DONE" });
+  });
+
+  it("requires a token over SSE too", async () => {
+    const response = await fetch(api.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "text/event-stream" },
+      body: JSON.stringify({ query: "subscription { myJobs { id } }" }),
+    });
+    const text = await response.text();
+    expect(text).toMatch(/UNAUTHENTICATED/);
+  });
+});
