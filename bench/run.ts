@@ -1,212 +1,50 @@
 /**
- * `npm run bench`: how fast a whole import runs (multipart upload → stored file → worker task →
- * rows in PostgreSQL), side by side with a baseline in the same run: the same file merely parsed
- * by the same library, with no validation and no database. The ratio says what everything we add
- * costs on top of parsing; peak RSS says whether memory stays flat as files grow.
+ * `npm run bench`: every benchmark, each side by side with a baseline measured in the same run.
  *
- * BENCH_ROWS (default 100000) sets the size; DATABASE_URL, if set, is used instead of an embedded
- * PostgreSQL (a scratch database is created on it and dropped afterwards).
+ * BENCH_ROWS (default 100000) sets the import size; DATABASE_URL, if set, is used instead of an
+ * embedded PostgreSQL (a scratch database is created on it and dropped afterwards).
  */
 import { randomBytes } from "node:crypto";
-import { openAsBlob } from "node:fs";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { parse } from "csv-parse";
-import ExcelJS from "exceljs";
 import pg from "pg";
 import { startApp } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { ensureDatabase } from "../src/db/database.js";
 import { startEmbeddedPostgres } from "../src/db/embeddedPostgres.js";
 import { createLogger } from "../src/logger.js";
+import { importThroughput } from "./importThroughput.js";
+import { subscriptionLatency } from "./subscriptionLatency.js";
 
-const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const logger = createLogger("silent");
-
-const columns = [
-  { key: "name", header: "Name", type: "STRING", required: true },
-  { key: "quantity", header: "Quantity", type: "INTEGER", required: true },
-  { key: "unitPrice", header: "Unit Price", type: "DECIMAL", required: true },
-  { key: "active", header: "Active", type: "BOOLEAN" },
-  { key: "shipDate", header: "Ship Date", type: "DATE" },
-  { key: "email", header: "Contact Email", type: "EMAIL" },
-];
-
-function row(i: number): unknown[] {
-  return [
-    `Item ${i}`,
-    i % 1000,
-    (i % 10000) / 100,
-    i % 2 === 0,
-    new Date(Date.UTC(2024, 0, 1 + (i % 365))),
-    `buyer${i}@example.com`,
-  ];
+const dir = await fs.mkdtemp(path.join(os.tmpdir(), "xls-importer-bench-"));
+let stopDatabase: () => Promise<void> = async () => undefined;
+let adminUrl = process.env.DATABASE_URL;
+if (!adminUrl) {
+  const embedded = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), port: 54399, logger, ephemeral: true });
+  adminUrl = embedded.url;
+  stopDatabase = () => embedded.stop();
 }
-
-async function makeCsv(file: string) {
-  const lines = [columns.map((c) => c.header).join(",")];
-  for (let i = 0; i < ROWS; i++) {
-    const [name, quantity, price, active, date, email] = row(i) as [string, number, number, boolean, Date, string];
-    lines.push(`${name},${quantity},${price},${active},${date.toISOString().slice(0, 10)},${email}`);
-  }
-  await fs.writeFile(file, lines.join("\n") + "\n");
-}
-
-async function makeXlsx(file: string) {
-  const writer = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: false });
-  const sheet = writer.addWorksheet("Orders");
-  sheet.addRow(columns.map((c) => c.header)).commit();
-  for (let i = 0; i < ROWS; i++) sheet.addRow(row(i)).commit();
-  await writer.commit();
-}
-
-/** The baseline: the library alone reading every row, nothing else. */
-async function parseOnly(file: string, kind: "csv" | "xlsx"): Promise<number> {
-  let rows = 0;
-  if (kind === "csv") {
-    for await (const record of (await fs.open(file)).createReadStream().pipe(parse())) rows += record ? 1 : 0;
-  } else {
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {});
-    for await (const sheet of reader) for await (const sheetRow of sheet) rows += sheetRow ? 1 : 0;
-  }
-  return rows - 1;
-}
-
-/** Samples RSS while `fn` runs; returns its result, the seconds it took and the peak RSS in MiB. */
-async function measure<T>(fn: () => Promise<T>): Promise<{ result: T; seconds: number; peakMiB: number }> {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-  const started = performance.now();
-  try {
-    const result = await fn();
-    return { result, seconds: (performance.now() - started) / 1000, peakMiB: peak / 1024 / 1024 };
-  } finally {
-    clearInterval(timer);
-  }
-}
-
-async function main() {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "xls-importer-bench-"));
-  let stopDatabase: () => Promise<void> = async () => undefined;
-  let adminUrl = process.env.DATABASE_URL;
-  if (!adminUrl) {
-    const embedded = await startEmbeddedPostgres({
-      dataDir: path.join(dir, "pg"),
-      port: 54399,
-      logger,
-      ephemeral: true,
-    });
-    adminUrl = embedded.url;
-    stopDatabase = () => embedded.stop();
-  }
-  const dbName = `xls_importer_bench_${randomBytes(4).toString("hex")}`;
-  const url = await ensureDatabase(adminUrl, dbName);
-  const app = await startApp(
-    loadConfig({ DATABASE_URL: url, PORT: "0", HOST: "127.0.0.1", MAX_UPLOAD_BYTES: String(1024 ** 3) }, []),
-    logger,
+const dbName = `xls_importer_bench_${randomBytes(4).toString("hex")}`;
+const url = await ensureDatabase(adminUrl, dbName);
+const app = await startApp(
+  loadConfig({ DATABASE_URL: url, PORT: "0", HOST: "127.0.0.1", MAX_UPLOAD_BYTES: String(1024 ** 3) }, []),
+  logger,
+);
+try {
+  const { rows } = await app.db.pool.query<{ server_version: string }>("show server_version");
+  console.log(
+    `node ${process.version}, PostgreSQL ${rows[0]!.server_version}, ${os.cpus().length} cores, server and clients in one process\n`,
   );
-  try {
-    const token = await signUp(app.url!);
-    const templateId = await createTemplate(app.url!, token);
-    console.log(`rows: ${ROWS.toLocaleString("en")}, node ${process.version}, ${os.cpus().length} cores\n`);
-    console.log(
-      "| file | size | baseline: parse only | import (upload → rows in PostgreSQL) | ratio (import / baseline time) | import peak RSS |",
-    );
-    console.log("| --- | --- | --- | --- | --- | --- |");
-    for (const kind of ["csv", "xlsx"] as const) {
-      const file = path.join(dir, `orders.${kind}`);
-      await (kind === "csv" ? makeCsv(file) : makeXlsx(file));
-      const size = (await fs.stat(file)).size;
-      const baseline = await measure(() => parseOnly(file, kind));
-      if (baseline.result !== ROWS) throw new Error(`baseline read ${baseline.result} rows`);
-      const imported = await measure(() => importFile(app.url!, url, token, templateId, file));
-      if (imported.result !== ROWS) throw new Error(`import stored ${imported.result} rows`);
-      const rate = (seconds: number) => `${Math.round(ROWS / seconds).toLocaleString("en")} rows/s`;
-      console.log(
-        `| ${kind} | ${(size / 1024 / 1024).toFixed(1)} MiB | ${baseline.seconds.toFixed(2)} s (${rate(baseline.seconds)}) | ` +
-          `${imported.seconds.toFixed(2)} s (${rate(imported.seconds)}) | ${(imported.seconds / baseline.seconds).toFixed(2)} | ` +
-          `${imported.peakMiB.toFixed(0)} MiB |`,
-      );
-    }
-  } finally {
-    await app.stop();
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`drop database ${admin.escapeIdentifier(dbName)} with (force)`);
-    await admin.end();
-    await stopDatabase();
-    await fs.rm(dir, { recursive: true, force: true });
-  }
+  await importThroughput(app, url, dir);
+  await subscriptionLatency(app, url);
+} finally {
+  await app.stop();
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`drop database ${admin.escapeIdentifier(dbName)} with (force)`);
+  await admin.end();
+  await stopDatabase();
+  await fs.rm(dir, { recursive: true, force: true });
 }
-
-async function graphql(url: string, query: string, variables: object, token?: string) {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...(token && { authorization: `Bearer ${token}` }) },
-    body: JSON.stringify({ query, variables }),
-  });
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a bench script, not a client
-  const body = (await response.json()) as { data?: any; errors?: unknown };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
-
-async function signUp(url: string): Promise<string> {
-  const data = await graphql(
-    url,
-    'mutation ($e: String!) { signUp(email: $e, password: "bench password") { token } }',
-    {
-      e: `bench${Date.now()}@example.com`,
-    },
-  );
-  return data.signUp.token;
-}
-
-async function createTemplate(url: string, token: string): Promise<string> {
-  const data = await graphql(
-    url,
-    "mutation ($input: CreateImportTemplateInput!) { createImportTemplate(input: $input) { id } }",
-    { input: { name: "Bench", columns } },
-    token,
-  );
-  return data.createImportTemplate.id;
-}
-
-/** Uploads through the real multipart endpoint, then waits for the job_status notification of its end. */
-async function importFile(url: string, databaseUrl: string, token: string, templateId: string, file: string) {
-  const listener = new pg.Client({ connectionString: databaseUrl });
-  await listener.connect();
-  await listener.query("listen job_status");
-  try {
-    // listen before uploading: a small file may finish before the upload's answer arrives
-    const finished = new Map<string, string>();
-    let wake = () => {};
-    listener.on("notification", (message) => {
-      const { id, status } = JSON.parse(message.payload ?? "{}") as { id: string; status: string };
-      if (status === "COMPLETED" || status === "FAILED") finished.set(id, status);
-      wake();
-    });
-    const body = new FormData();
-    const query = "mutation ($t: ID!, $f: Upload!) { startImport(templateId: $t, file: $f) { id } }";
-    body.append("operations", JSON.stringify({ query, variables: { t: templateId, f: null } }));
-    body.append("map", JSON.stringify({ 0: ["variables.f"] }));
-    body.append("0", await openAsBlob(file), path.basename(file));
-    const response = await fetch(url, {
-      method: "POST",
-      headers: { authorization: `Bearer ${token}`, "x-graphql-yoga-csrf": "1" },
-      body,
-    });
-    const started = (await response.json()) as { data?: { startImport: { id: string } }; errors?: unknown };
-    if (!started.data) throw new Error(JSON.stringify(started.errors));
-    const id = started.data.startImport.id;
-    while (!finished.has(id)) await new Promise<void>((resolve) => (wake = resolve));
-    if (finished.get(id) !== "COMPLETED") throw new Error(`import ended ${finished.get(id)}`);
-    const { rows } = await listener.query("select rows_imported from imports where id = $1", [id]);
-    return rows[0].rows_imported as number;
-  } finally {
-    await listener.end();
-  }
-}
-
-await main();

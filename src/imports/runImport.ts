@@ -106,17 +106,33 @@ async function importRows(
   const counts: Counts = { total: 0, imported: 0, failed: 0 };
   let valid: Array<[number, Record<string, unknown>]> = [];
   let rejected: Extract<ParsedRow, { ok: false }>[] = [];
+  // one batch is written while the next is parsed: PostgreSQL and this process work at once, and
+  // at most two batches are ever in memory
+  let writing: Promise<unknown> = Promise.resolve();
+  const write = async (insert: () => Promise<unknown>) => {
+    await writing;
+    writing = insert();
+    writing.catch(() => undefined); // observed by the next await; meanwhile not "unhandled"
+  };
   let lastProgress = Date.now();
   for await (const row of sheet.rows()) {
     counts.total++;
     if (row.ok) {
       counts.imported++;
       valid.push([row.rowNumber, row.values]);
-      if (valid.length >= BATCH_ROWS) valid = await insertRecords(tx, importId, valid);
+      if (valid.length >= BATCH_ROWS) {
+        const batch = valid;
+        valid = [];
+        await write(() => insertRecords(tx, importId, batch));
+      }
     } else {
       counts.failed++;
       rejected.push(row);
-      if (rejected.length >= BATCH_ROWS) rejected = await insertRejected(tx, importId, rejected);
+      if (rejected.length >= BATCH_ROWS) {
+        const batch = rejected;
+        rejected = [];
+        await write(() => insertRejected(tx, importId, batch));
+      }
     }
     if (Date.now() - lastProgress >= PROGRESS_INTERVAL_MS) {
       lastProgress = Date.now();
@@ -124,8 +140,9 @@ async function importRows(
     }
   }
   await setPhase(pool, importId, "SAVING");
-  if (valid.length) await insertRecords(tx, importId, valid);
-  if (rejected.length) await insertRejected(tx, importId, rejected);
+  if (valid.length) await write(() => insertRecords(tx, importId, valid));
+  if (rejected.length) await write(() => insertRejected(tx, importId, rejected));
+  await writing;
   return counts;
 }
 
@@ -136,7 +153,6 @@ async function insertRecords(tx: pg.PoolClient, importId: string, rows: Array<[n
      select $1, (r->>0)::int, r->1 from jsonb_array_elements($2::jsonb) r`,
     [importId, JSON.stringify(rows)],
   );
-  return [];
 }
 
 async function insertRejected(tx: pg.PoolClient, importId: string, rows: Extract<ParsedRow, { ok: false }>[]) {
@@ -151,7 +167,6 @@ async function insertRejected(tx: pg.PoolClient, importId: string, rows: Extract
      select $1, (e->>0)::int, e->>1, e->>2, e->>3 from jsonb_array_elements($2::jsonb) e`,
     [importId, JSON.stringify(errors)],
   );
-  return [];
 }
 
 function setPhase(pool: pg.Pool, importId: string, phase: "VALIDATING" | "SAVING") {
@@ -162,7 +177,7 @@ function setPhase(pool: pg.Pool, importId: string, phase: "VALIDATING" | "SAVING
 async function finish(tx: pg.PoolClient, importId: string, jobId: string, counts: Counts, fileId: string) {
   const completed = counts.imported > 0;
   const { rowCount } = await tx.query(
-    `update imports set status = $3, phase = 'DONE', processing_completed_at = now(), background_job_id = null,
+    `update imports set status = $3, phase = 'DONE', processing_completed_at = clock_timestamp(), background_job_id = null,
        rows_total = $4, rows_processed = $4, rows_imported = $5, rows_failed = $6, error_message = $7
      where id = $1 and background_job_id = $2`,
     [
