@@ -8,7 +8,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createTestDatabase } from "./helpers/database.js";
 import { freePort } from "./helpers/freePort.js";
 import { startService, type Service } from "./helpers/service.js";
-import { LogIn, SignUp } from "./operations.js";
+import { orderColumns, uploadFile, waitForImport } from "./helpers/imports.js";
+import { CreateTemplate, LogIn, SignUp } from "./operations.js";
 
 const leftovers: Array<() => Promise<unknown>> = [];
 
@@ -25,10 +26,10 @@ function start(args: string[], env: NodeJS.ProcessEnv): Service {
 const isListening = (line: { msg: string }) => line.msg.startsWith("GraphQL");
 const isWorking = (line: { msg: string }) => line.msg.startsWith("Worker connected");
 
-async function graphql<R, V>(url: string, document: TypedDocumentNode<R, V>, variables: V) {
+async function graphql<R, V>(url: string, document: TypedDocumentNode<R, V>, variables: V, token?: string) {
   const response = await fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...(token && { authorization: `Bearer ${token}` }) },
     body: JSON.stringify({ query: print(document), variables }),
   });
   return (await response.json()) as ExecutionResult<R>;
@@ -64,6 +65,33 @@ describe("roles", () => {
     expect([apiCode, workerCode]).toEqual([0, 0]);
     expect(api.lines.at(-1)?.msg).toBe("stopped");
     expect(worker.lines.at(-1)?.msg).toBe("stopped");
+  });
+});
+
+describe("graceful shutdown", () => {
+  it("lets a running import finish before a SIGTERMed worker exits", async () => {
+    const database = await createTestDatabase();
+    leftovers.push(() => database.drop());
+    const env = { DATABASE_URL: database.url, PORT: "0", HOST: "127.0.0.1" };
+    const api = start(["--role", "api"], env);
+    const worker = start(["--role", "worker"], env);
+    const url = (await api.waitForLine(isListening)).url as string;
+    await worker.waitForLine(isWorking);
+
+    const { token } = (await graphql(url, SignUp, { email: "drain@example.com", password: "long enough" })).data!
+      .signUp;
+    const template = await graphql(url, CreateTemplate, { input: { name: "Orders", columns: orderColumns } }, token);
+    const csv = ["Name,Unit Price", ...Array.from({ length: 60_000 }, (_, i) => `Item ${i},${i}`)].join("\n");
+    const started = await uploadFile({ url }, token, template.data!.createImportTemplate.id, Buffer.from(csv), "a.csv");
+    const id = started.data!.startImport.id;
+    await waitForImport(database.url, id, (row) => row.status === "PROCESSING");
+
+    expect(await worker.stop("SIGTERM")).toBe(0);
+    const after = await waitForImport(database.url, id, () => true);
+    expect(after).toMatchObject({ status: "COMPLETED", rows_imported: 60_000 });
+    const messages = worker.lines.map((line) => line.msg);
+    expect(messages.indexOf("shutting down gracefully")).toBeLessThan(messages.indexOf("stopped"));
+    expect(messages.at(-1)).toBe("stopped");
   });
 });
 

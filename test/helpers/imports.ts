@@ -35,7 +35,7 @@ export function xlsFile(rows: unknown[][], headers = orderHeaders): Buffer {
 
 /** Sends `startImport` as a GraphQL multipart request (operations, map, then the file). */
 export async function uploadFile(
-  t: TestApp,
+  t: Pick<TestApp, "url">,
   token: string,
   templateId: string,
   file: Buffer,
