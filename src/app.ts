@@ -49,7 +49,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       const jobEvents = await JobEvents.start(db.url, db.prisma, logger);
       disposers.push(() => jobEvents.dispose());
       const yoga = createGraphQL(config, db, jobEvents, logger);
-      const server = createHttpServer(yoga, db, logger);
+      const server = createHttpServer(yoga, db, logger, config);
       const ws = attachGraphqlWs(server, yoga, db);
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);

@@ -30,6 +30,13 @@ export interface Config {
   maxUploadBytes: number;
   /** Tries a job gets when it keeps failing for a transient reason (graphile-worker backs off between them). @default 5 */
   maxAttempts: number;
+  /** How long an export's file can be downloaded after it was written, in hours. @default 24 */
+  exportTtlHours: number;
+  /**
+   * The key that signs download links (at least 32 characters); every API process must share it.
+   * When unset, one is generated once and kept in the database, which every process shares anyway.
+   */
+  signingSecret: string | undefined;
 }
 
 const ROLES: readonly Role[] = ["all", "api", "worker"];
@@ -74,5 +81,15 @@ export function loadConfig(
     sessionTtlHours: integer(env, "SESSION_TTL_HOURS", 720, 1),
     maxUploadBytes: integer(env, "MAX_UPLOAD_BYTES", 100 * 1024 * 1024, 1),
     maxAttempts: integer(env, "MAX_ATTEMPTS", 5, 1),
+    exportTtlHours: integer(env, "EXPORT_TTL_HOURS", 24, 1),
+    signingSecret: readSigningSecret(env),
   } satisfies Config;
+}
+
+/** `SIGNING_SECRET`, checked: a short key would make download links guessable offline. */
+function readSigningSecret(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const raw = env.SIGNING_SECRET;
+  if (raw === undefined || raw === "") return undefined;
+  if (raw.length < 32) throw new Error("SIGNING_SECRET must be at least 32 characters long");
+  return raw;
 }

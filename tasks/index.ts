@@ -3,6 +3,8 @@ import type pg from "pg";
 import type { Config } from "../src/config.js";
 import type { PrismaClient } from "../src/db/database.js";
 import type { Logger } from "../src/logger.js";
+import { deleteExpiredExports } from "./deleteExpiredExports.js";
+import { generateExport } from "./generateExport.js";
 import { importSpreadsheet } from "./importSpreadsheet.js";
 import { purgeExpiredSessions } from "./purgeExpiredSessions.js";
 
@@ -17,10 +19,12 @@ export interface TaskDeps {
 /** Every task, keyed by its identifier (= its file name). */
 export function taskList(deps: TaskDeps): TaskList {
   return {
+    deleteExpiredExports: deleteExpiredExports(deps),
+    generateExport: generateExport(deps),
     importSpreadsheet: importSpreadsheet(deps),
     purgeExpiredSessions: purgeExpiredSessions(deps),
   };
 }
 
 /** Recurring jobs, in graphile-worker's crontab format. */
-export const crontab = ["0 * * * * purgeExpiredSessions ?max=1"].join("\n");
+export const crontab = ["0 * * * * purgeExpiredSessions ?max=1", "*/15 * * * * deleteExpiredExports ?max=1"].join("\n");

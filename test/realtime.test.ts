@@ -67,17 +67,21 @@ describe("jobStatus", () => {
 
     await withWorker(() => sub.done);
 
-    const states = sub.results.map((r) => r.data!.jobStatus);
     expect(sub.results.every((r) => r.errors === undefined)).toBe(true);
+    const states = sub.results.map((r) => {
+      const job = r.data!.jobStatus;
+      if (job.__typename !== "Import") throw new Error(`expected an Import, got ${job.__typename}`);
+      return job;
+    });
     expect(states[0]).toMatchObject({ __typename: "Import", id, status: "PENDING", phase: "QUEUED" });
     expect(states.at(-1)).toMatchObject({ status: "COMPLETED", phase: "DONE", rowsImported: 5_000 });
     const processing = states.filter((s) => s.status === "PROCESSING");
     expect(processing.length).toBeGreaterThan(0);
     expect(processing.map((s) => s.phase)).toContain("VALIDATING");
     // states arrive in the order they happened
-    const phaseOrder = states.map((s) => PHASES.indexOf(s.phase!));
+    const phaseOrder = states.map((s) => PHASES.indexOf(s.phase));
     expect(phaseOrder).toEqual([...phaseOrder].sort((a, b) => a - b));
-    const processed = processing.map((s) => s.rowsProcessed!);
+    const processed = processing.map((s) => s.rowsProcessed);
     expect(processed).toEqual([...processed].sort((a, b) => a - b));
   });
 

@@ -1,3 +1,5 @@
+import { signedPath } from "../auth/downloadTokens.js";
+import { signingSecret } from "../auth/signingSecret.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { isUuid, notFound, UserError } from "../errors.js";
 import type { Import, ImportRowError, Record as ImportedRecord } from "../generated/prisma/client.js";
@@ -41,7 +43,7 @@ const RecordConnection = connectionType("Record", RecordRef);
 
 export const ImportRef = builder.objectRef<Import>("Import").implement({
   interfaces: [JobRef],
-  isTypeOf: (job) => typeof job === "object" && job !== null && "fileName" in job,
+  isTypeOf: (job) => typeof job === "object" && job !== null && "phase" in job,
   fields: (t) => ({
     template: t.field({
       type: ImportTemplateRef,
@@ -54,6 +56,17 @@ export const ImportRef = builder.objectRef<Import>("Import").implement({
     rowsProcessed: t.exposeInt("rowsProcessed"),
     rowsImported: t.exposeInt("rowsImported"),
     rowsFailed: t.exposeInt("rowsFailed"),
+    errorReportUrl: t.string({
+      nullable: true,
+      description:
+        "A link to an xlsx of the rejected rows, as uploaded, with an Errors column; valid for 15 minutes " +
+        "without other credentials (GET /imports/:id/errors.xlsx also takes a bearer token). Null when no row failed.",
+      resolve: async (i, _args, ctx) => {
+        if (i.rowsFailed === 0) return null;
+        const secret = await signingSecret(ctx.pool, ctx.config.signingSecret);
+        return signedPath(secret, "import-errors", i.id, `/imports/${i.id}/errors.xlsx`);
+      },
+    }),
     errors: t.field({
       type: ImportRowErrorConnection,
       description: "The problems with rejected rows, in row order.",

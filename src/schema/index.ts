@@ -3,6 +3,7 @@ import "./user.js";
 import "./job.js";
 import "./importTemplate.js";
 import "./import.js";
+import "./export.js";
 import "./subscription.js";
 
 /** The executable schema; `npm run generate` prints it to schema.graphql. */

@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
 import type { Logger } from "../logger.js";
+import { matchDownload, serveDownload } from "./downloads.js";
 import type { Yoga } from "./yoga.js";
 
 /** How long `/readyz` waits for `select 1` before calling the database unreachable. */
@@ -24,10 +26,17 @@ async function databaseReachable(db: Database): Promise<boolean> {
 }
 
 /**
- * The HTTP server: `/healthz` (the process is alive), `/readyz` (the database answers), and
- * everything else to GraphQL. Logs one line per request.
+ * The HTTP server: `/healthz` (the process is alive), `/readyz` (the database answers), file
+ * downloads (`/exports/:id/download`, `/imports/:id/errors.xlsx`), and everything else to
+ * GraphQL. Logs one line per request.
  */
-export function createHttpServer(yoga: Yoga, db: Database, logger: Logger): Server {
+export function createHttpServer(
+  yoga: Yoga,
+  db: Database,
+  logger: Logger,
+  config: Pick<Config, "signingSecret">,
+): Server {
+  const secret = config.signingSecret;
   return createServer((req: IncomingMessage, res: ServerResponse) => {
     const started = process.hrtime.bigint();
     const path = (req.url ?? "/").split("?")[0];
@@ -42,6 +51,8 @@ export function createHttpServer(yoga: Yoga, db: Database, logger: Logger): Serv
       );
       return;
     }
+    const download = matchDownload(path ?? "/");
+    if (download) return void serveDownload(req, res, download, db, logger, secret);
     void yoga(req, res);
   });
 }

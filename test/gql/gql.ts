@@ -14,6 +14,13 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  fragment ExportFields on Export {\n    id\n    status\n    format\n    rowCount\n    fileName\n    fileSize\n    downloadUrl\n    expiresAt\n    errorMessage\n    backgroundJobId\n    attempts\n    processingStartedAt\n    processingCompletedAt\n    template {\n      id\n    }\n  }\n": typeof types.ExportFieldsFragmentDoc,
+    "\n  mutation RequestExport($templateId: ID!, $format: ExportFormat, $importId: ID) {\n    requestExport(templateId: $templateId, format: $format, importId: $importId) {\n      ...ExportFields\n    }\n  }\n": typeof types.RequestExportDocument,
+    "\n  query GetExport($id: ID!) {\n    export(id: $id) {\n      ...ExportFields\n    }\n  }\n": typeof types.GetExportDocument,
+    "\n  query ListExports($first: Int, $after: String, $status: JobStatus) {\n    exports(first: $first, after: $after, status: $status) {\n      edges {\n        node {\n          id\n          status\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.ListExportsDocument,
+    "\n  query GetExportJob($id: ID!) {\n    job(id: $id) {\n      __typename\n      id\n      status\n      ... on Export {\n        format\n        rowCount\n      }\n    }\n  }\n": typeof types.GetExportJobDocument,
+    "\n  query GetErrorReportUrl($id: ID!) {\n    import(id: $id) {\n      id\n      status\n      rowsFailed\n      errorReportUrl\n    }\n  }\n": typeof types.GetErrorReportUrlDocument,
+    "\n  subscription WatchExport($id: ID!) {\n    jobStatus(id: $id) {\n      __typename\n      id\n      status\n      ... on Export {\n        rowCount\n        downloadUrl\n      }\n    }\n  }\n": typeof types.WatchExportDocument,
     "\n  mutation SignUp($email: String!, $password: String!) {\n    signUp(email: $email, password: $password) {\n      token\n      user {\n        id\n        email\n        createdAt\n      }\n    }\n  }\n": typeof types.SignUpDocument,
     "\n  mutation LogIn($email: String!, $password: String!) {\n    logIn(email: $email, password: $password) {\n      token\n      user {\n        id\n        email\n      }\n    }\n  }\n": typeof types.LogInDocument,
     "\n  mutation LogOut {\n    logOut\n  }\n": typeof types.LogOutDocument,
@@ -32,6 +39,13 @@ type Documents = {
     "\n  subscription MyJobs {\n    myJobs {\n      __typename\n      id\n      status\n    }\n  }\n": typeof types.MyJobsDocument,
 };
 const documents: Documents = {
+    "\n  fragment ExportFields on Export {\n    id\n    status\n    format\n    rowCount\n    fileName\n    fileSize\n    downloadUrl\n    expiresAt\n    errorMessage\n    backgroundJobId\n    attempts\n    processingStartedAt\n    processingCompletedAt\n    template {\n      id\n    }\n  }\n": types.ExportFieldsFragmentDoc,
+    "\n  mutation RequestExport($templateId: ID!, $format: ExportFormat, $importId: ID) {\n    requestExport(templateId: $templateId, format: $format, importId: $importId) {\n      ...ExportFields\n    }\n  }\n": types.RequestExportDocument,
+    "\n  query GetExport($id: ID!) {\n    export(id: $id) {\n      ...ExportFields\n    }\n  }\n": types.GetExportDocument,
+    "\n  query ListExports($first: Int, $after: String, $status: JobStatus) {\n    exports(first: $first, after: $after, status: $status) {\n      edges {\n        node {\n          id\n          status\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.ListExportsDocument,
+    "\n  query GetExportJob($id: ID!) {\n    job(id: $id) {\n      __typename\n      id\n      status\n      ... on Export {\n        format\n        rowCount\n      }\n    }\n  }\n": types.GetExportJobDocument,
+    "\n  query GetErrorReportUrl($id: ID!) {\n    import(id: $id) {\n      id\n      status\n      rowsFailed\n      errorReportUrl\n    }\n  }\n": types.GetErrorReportUrlDocument,
+    "\n  subscription WatchExport($id: ID!) {\n    jobStatus(id: $id) {\n      __typename\n      id\n      status\n      ... on Export {\n        rowCount\n        downloadUrl\n      }\n    }\n  }\n": types.WatchExportDocument,
     "\n  mutation SignUp($email: String!, $password: String!) {\n    signUp(email: $email, password: $password) {\n      token\n      user {\n        id\n        email\n        createdAt\n      }\n    }\n  }\n": types.SignUpDocument,
     "\n  mutation LogIn($email: String!, $password: String!) {\n    logIn(email: $email, password: $password) {\n      token\n      user {\n        id\n        email\n      }\n    }\n  }\n": types.LogInDocument,
     "\n  mutation LogOut {\n    logOut\n  }\n": types.LogOutDocument,
@@ -64,6 +78,34 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ExportFields on Export {\n    id\n    status\n    format\n    rowCount\n    fileName\n    fileSize\n    downloadUrl\n    expiresAt\n    errorMessage\n    backgroundJobId\n    attempts\n    processingStartedAt\n    processingCompletedAt\n    template {\n      id\n    }\n  }\n"): (typeof documents)["\n  fragment ExportFields on Export {\n    id\n    status\n    format\n    rowCount\n    fileName\n    fileSize\n    downloadUrl\n    expiresAt\n    errorMessage\n    backgroundJobId\n    attempts\n    processingStartedAt\n    processingCompletedAt\n    template {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RequestExport($templateId: ID!, $format: ExportFormat, $importId: ID) {\n    requestExport(templateId: $templateId, format: $format, importId: $importId) {\n      ...ExportFields\n    }\n  }\n"): (typeof documents)["\n  mutation RequestExport($templateId: ID!, $format: ExportFormat, $importId: ID) {\n    requestExport(templateId: $templateId, format: $format, importId: $importId) {\n      ...ExportFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GetExport($id: ID!) {\n    export(id: $id) {\n      ...ExportFields\n    }\n  }\n"): (typeof documents)["\n  query GetExport($id: ID!) {\n    export(id: $id) {\n      ...ExportFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ListExports($first: Int, $after: String, $status: JobStatus) {\n    exports(first: $first, after: $after, status: $status) {\n      edges {\n        node {\n          id\n          status\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query ListExports($first: Int, $after: String, $status: JobStatus) {\n    exports(first: $first, after: $after, status: $status) {\n      edges {\n        node {\n          id\n          status\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GetExportJob($id: ID!) {\n    job(id: $id) {\n      __typename\n      id\n      status\n      ... on Export {\n        format\n        rowCount\n      }\n    }\n  }\n"): (typeof documents)["\n  query GetExportJob($id: ID!) {\n    job(id: $id) {\n      __typename\n      id\n      status\n      ... on Export {\n        format\n        rowCount\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GetErrorReportUrl($id: ID!) {\n    import(id: $id) {\n      id\n      status\n      rowsFailed\n      errorReportUrl\n    }\n  }\n"): (typeof documents)["\n  query GetErrorReportUrl($id: ID!) {\n    import(id: $id) {\n      id\n      status\n      rowsFailed\n      errorReportUrl\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription WatchExport($id: ID!) {\n    jobStatus(id: $id) {\n      __typename\n      id\n      status\n      ... on Export {\n        rowCount\n        downloadUrl\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription WatchExport($id: ID!) {\n    jobStatus(id: $id) {\n      __typename\n      id\n      status\n      ... on Export {\n        rowCount\n        downloadUrl\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

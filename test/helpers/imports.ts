@@ -88,9 +88,13 @@ export async function waitForImport(
         () => reject(new Error(`import ${id} did not get there; last state ${JSON.stringify(last)}`)),
         timeoutMs,
       );
-      const check = () => read().then((ok) => ok && resolve(last!), reject);
+      // one read at a time: a connection runs one query at a time, and notifications come in bursts
+      let reading = Promise.resolve();
+      const check = () => {
+        reading = reading.then(read).then((ok) => void (ok && resolve(last!)), reject);
+      };
       client.on("notification", (message) => {
-        if (JSON.parse(message.payload ?? "{}").id === id) void check();
+        if (JSON.parse(message.payload ?? "{}").id === id) check();
       });
       // listen first, then read, so a change between the two is not missed
       client.query("listen job_status").then(check, reject);

@@ -1,0 +1,54 @@
+import type { Config } from "../config.js";
+import type { Database } from "../db/database.js";
+import { isUuid, notFound, UserError } from "../errors.js";
+import type { SheetFormat } from "../spreadsheet/sheetWriter.js";
+import { enqueueExport } from "./enqueueExport.js";
+
+/**
+ * Queues an export of a template's records: of one import when `importId` is given (it must be a
+ * COMPLETED import made with that template), else of every COMPLETED import of the template. The
+ * `Export` (PENDING) and its job are written in one transaction; returns its id at once.
+ */
+export async function requestExport(
+  db: Database,
+  config: Config,
+  userId: string,
+  templateId: string,
+  format: SheetFormat,
+  importId: string | null | undefined,
+): Promise<string> {
+  const template =
+    isUuid(templateId) &&
+    (await db.prisma.importTemplate.findFirst({ where: { id: templateId, userId, deletedAt: null } }));
+  if (!template) throw notFound("Template");
+  if (importId !== null && importId !== undefined) {
+    const found = isUuid(importId) && (await db.prisma.import.findFirst({ where: { id: importId, userId } }));
+    if (!found) throw notFound("Import");
+    if (found.templateId !== template.id) {
+      throw new UserError("BAD_USER_INPUT", "That import was made with another template.");
+    }
+    // a PENDING or PROCESSING import has no records yet, and a FAILED one never will
+    if (found.status !== "COMPLETED") {
+      throw new UserError("BAD_USER_INPUT", `Only a COMPLETED import can be exported; this one is ${found.status}.`);
+    }
+  }
+
+  const client = await db.pool.connect();
+  try {
+    await client.query("begin");
+    const {
+      rows: [created],
+    } = await client.query<{ id: string }>(
+      "insert into exports (user_id, template_id, import_id, format) values ($1, $2, $3, $4) returning id",
+      [userId, template.id, importId ?? null, format],
+    );
+    await enqueueExport(client, created!.id, config.maxAttempts);
+    await client.query("commit");
+    return created!.id;
+  } catch (err) {
+    await client.query("rollback").catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
