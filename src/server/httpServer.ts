@@ -3,6 +3,7 @@ import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
 import type { Logger } from "../logger.js";
 import { matchDownload, serveDownload } from "./downloads.js";
+import { isWebPath, serveWebPage } from "./webPages.js";
 import type { Yoga } from "./yoga.js";
 
 /** How long `/readyz` waits for `select 1` before calling the database unreachable. */
@@ -27,8 +28,8 @@ async function databaseReachable(db: Database): Promise<boolean> {
 
 /**
  * The HTTP server: `/healthz` (the process is alive), `/readyz` (the database answers), file
- * downloads (`/exports/:id/download`, `/imports/:id/errors.xlsx`), and everything else to
- * GraphQL. Logs one line per request.
+ * downloads (`/exports/:id/download`, `/imports/:id/errors.xlsx`), GraphQL at `/graphql`, and
+ * the web page's paths (see webPages.ts). Logs one line per request.
  */
 export function createHttpServer(
   yoga: Yoga,
@@ -53,6 +54,7 @@ export function createHttpServer(
     }
     const download = matchDownload(path ?? "/");
     if (download) return void serveDownload(req, res, download, db, logger, secret);
+    if (isWebPath(path ?? "/")) return void serveWebPage(req, res, path ?? "/", logger);
     void yoga(req, res);
   });
 }

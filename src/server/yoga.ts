@@ -1,5 +1,6 @@
 import { createYoga, maskError, type YogaServerInstance } from "graphql-yoga";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
+import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { bearerToken, findViewer, type Viewer } from "../auth/sessions.js";
 import type { Config } from "../config.js";
@@ -33,6 +34,8 @@ export function createGraphQL(config: Config, db: Database, jobEvents: JobEvents
     // header cannot be sent that way, so requiring one on such requests stops CSRF
     plugins: [useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf"] }), useUploads(config.maxUploadBytes + 1)],
     graphiql: { subscriptionsProtocol: "WS", title: "xls-importer" },
+    // GraphiQL with its code inlined: the default page loads it from a CDN, out of reach on a closed network
+    renderGraphiQL,
     logging: {
       debug: (...args) => logger.debug({ yoga: args }, "yoga"),
       info: (...args) => logger.info({ yoga: args }, "yoga"),

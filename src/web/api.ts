@@ -1,0 +1,127 @@
+import { createClient, type Client } from "graphql-ws";
+import { session } from "./session.js";
+
+const ENDPOINT = "/graphql";
+
+/** A GraphQL error as the page shows it: the server's message and its `extensions.code`. */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+interface GraphQLResponse<T> {
+  data?: T | null;
+  errors?: Array<{ message: string; extensions?: { code?: string } }>;
+}
+
+function unwrap<T>(result: GraphQLResponse<T>): T {
+  const first = result.errors?.[0];
+  if (first) throw new ApiError(first.message, first.extensions?.code);
+  if (!result.data) throw new ApiError("The server sent no data.", undefined);
+  return result.data;
+}
+
+function authorization(): Record<string, string> {
+  const token = session.token;
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
+async function send<T>(init: RequestInit): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(ENDPOINT, { method: "POST", ...init });
+  } catch {
+    throw new ApiError("The server cannot be reached. Check your connection and try again.", "NETWORK");
+  }
+  const type = response.headers.get("content-type") ?? "";
+  if (!type.includes("json")) throw new ApiError(`The server answered ${response.status}.`, undefined);
+  return unwrap((await response.json()) as GraphQLResponse<T>);
+}
+
+/** One query or mutation over HTTP POST, as the signed-in person. */
+export function graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  return send<T>({
+    headers: { "content-type": "application/json", accept: "application/graphql-response+json", ...authorization() },
+    body: JSON.stringify({ query, variables }),
+  });
+}
+
+/**
+ * A mutation with one file, as a GraphQL multipart request. The CSRF header is what tells the
+ * server this is not a cross-site form post.
+ */
+export function graphqlUpload<T>(
+  query: string,
+  variables: Record<string, unknown>,
+  fileVariable: string,
+  file: File,
+): Promise<T> {
+  const body = new FormData();
+  body.append("operations", JSON.stringify({ query, variables: { ...variables, [fileVariable]: null } }));
+  body.append("map", JSON.stringify({ 0: [`variables.${fileVariable}`] }));
+  body.append("0", file, file.name);
+  return send<T>({ headers: { "x-graphql-yoga-csrf": "1", ...authorization() }, body });
+}
+
+let client: Client | undefined;
+
+/** One shared graphql-ws connection, opened on the first subscription and kept across pages. */
+function wsClient(): Client {
+  client ??= createClient({
+    url: `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${ENDPOINT}`,
+    // read at each (re)connect, so a new sign-in is used without a reload
+    connectionParams: () => authorization(),
+    lazy: true,
+    // the socket closes when nothing is subscribed; a page that comes back reopens it
+    lazyCloseTimeout: 3_000,
+  });
+  return client;
+}
+
+/** Forgets the socket, e.g. after signing out, so the next one carries the next person's token. */
+export function closeSubscriptions(): void {
+  void client?.dispose();
+  client = undefined;
+}
+
+export interface SubscriptionSink<T> {
+  next(data: T): void;
+  error(error: ApiError): void;
+  complete?(): void;
+}
+
+/** Subscribes over graphql-ws; returns the function that unsubscribes. */
+export function subscribe<T>(query: string, variables: Record<string, unknown>, sink: SubscriptionSink<T>): () => void {
+  return wsClient().subscribe<T>(
+    { query, variables },
+    {
+      next: (result) => {
+        try {
+          sink.next(unwrap(result as GraphQLResponse<T>));
+        } catch (err) {
+          sink.error(err as ApiError);
+        }
+      },
+      error: (err) => sink.error(toApiError(err)),
+      complete: () => sink.complete?.(),
+    },
+  );
+}
+
+/** graphql-ws reports errors as GraphQL error lists, close events or plain errors. */
+function toApiError(err: unknown): ApiError {
+  if (Array.isArray(err) && err[0]) {
+    const first = err[0] as { message: string; extensions?: { code?: string } };
+    return new ApiError(first.message, first.extensions?.code);
+  }
+  if (err instanceof CloseEvent) {
+    // 4403 is how the server refuses a token it does not accept
+    if (err.code === 4403) return new ApiError("Please sign in again.", "UNAUTHENTICATED");
+    return new ApiError("The live connection to the server was lost.", "NETWORK");
+  }
+  return new ApiError(err instanceof Error ? err.message : "The live connection failed.", "NETWORK");
+}
