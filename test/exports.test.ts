@@ -15,7 +15,8 @@ import {
   RequestExport,
   WatchExport,
 } from "./exportOperations.js";
-import { cellsOf, download, isFinalExport, readXlsx, runTaskNow, waitForExport } from "./helpers/exports.js";
+import { cellsOf, download, isFinalExport, readXlsx, waitForExport } from "./helpers/exports.js";
+import { runTaskNow } from "./helpers/jobs.js";
 import { isFinal, orderColumns, uploadFile, waitForImport, xlsxFile } from "./helpers/imports.js";
 import { startTestApp, type TestApp } from "./helpers/testApp.js";
 import { CreateTemplate, GetJob, SignUp } from "./operations.js";

@@ -1,6 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isFinal, orderColumns, uploadFile, waitForImport, xlsFile, xlsxFile } from "./helpers/imports.js";
+import { runTaskNow } from "./helpers/jobs.js";
 import { startTestApp, type TestApp } from "./helpers/testApp.js";
 import { zipOf } from "./spreadsheet/fixtures.js";
 import {
@@ -279,21 +280,7 @@ describe("retries", () => {
     const before = await sql.query("select * from imports where id = $1", [imported.id]);
     const records = await sql.query("select id, row_number from records where import_id = $1", [imported.id]);
 
-    // listen before adding the job: it may well finish before add_job's answer arrives
-    const finished = new Set<string>();
-    let wake = () => {};
-    const onComplete = ({ job }: { job: { id: string } }) => {
-      finished.add(String(job.id));
-      wake();
-    };
-    t.app.worker!.events.on("job:complete", onComplete);
-    const { rows } = await sql.query(
-      "select id::text from graphile_worker.add_job('importSpreadsheet', json_build_object('importId', $1::text))",
-      [imported.id],
-    );
-    const jobId = rows[0].id as string;
-    while (!finished.has(jobId)) await new Promise<void>((resolve) => (wake = resolve));
-    t.app.worker!.events.off("job:complete", onComplete);
+    await runTaskNow(t, sql, "importSpreadsheet", { importId: imported.id });
 
     expect((await sql.query("select * from imports where id = $1", [imported.id])).rows).toEqual(before.rows);
     expect((await sql.query("select id, row_number from records where import_id = $1", [imported.id])).rows).toEqual(

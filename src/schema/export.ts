@@ -2,12 +2,12 @@ import { signedPath } from "../auth/downloadTokens.js";
 import { signingSecret } from "../auth/signingSecret.js";
 import { isUuid, notFound } from "../errors.js";
 import { requestExport } from "../exports/requestExport.js";
-import type { Export, Prisma } from "../generated/prisma/client.js";
+import type { Export } from "../generated/prisma/client.js";
 import { builder } from "./builder.js";
-import { connectionType, decodeCursor, pageSize, toConnection } from "./connection.js";
+import { connectionType } from "./connection.js";
 import { requireViewer, type Context } from "./context.js";
 import { ImportTemplateRef } from "./importTemplate.js";
-import { JobRef, JobStatusEnum } from "./job.js";
+import { JobRef, JobStatusEnum, newestJobsFirst } from "./job.js";
 
 const ExportFormatEnum = builder.enumType("ExportFormat", { values: ["XLSX", "CSV"] as const });
 
@@ -63,22 +63,8 @@ builder.queryFields((t) => ({
       status: t.arg({ type: JobStatusEnum, required: false }),
     },
     resolve: async (_root, args, ctx) => {
-      const viewer = requireViewer(ctx);
-      const first = pageSize(args.first, 20);
-      const after = decodeCursor<[string, string]>("Export", args.after, ["string", "string"]);
-      const where: Prisma.ExportWhereInput = {
-        userId: viewer.user.id,
-        ...(args.status && { status: args.status }),
-        ...(after && {
-          OR: [{ createdAt: { lt: new Date(after[0]) } }, { createdAt: new Date(after[0]), id: { lt: after[1] } }],
-        }),
-      };
-      const rows = await ctx.prisma.export.findMany({
-        where,
-        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-        take: first + 1,
-      });
-      return toConnection("Export", rows, first, (e) => [e.createdAt.toISOString(), e.id]);
+      const list = newestJobsFirst("Export", requireViewer(ctx).user.id, args);
+      return list.page(await ctx.prisma.export.findMany(list.query));
     },
   }),
   export: t.field({

@@ -1,6 +1,5 @@
 import { signedPath } from "../auth/downloadTokens.js";
 import { signingSecret } from "../auth/signingSecret.js";
-import type { Prisma } from "../generated/prisma/client.js";
 import { isUuid, notFound, UserError } from "../errors.js";
 import type { Import, ImportRowError, Record as ImportedRecord } from "../generated/prisma/client.js";
 import { enqueueImport } from "../imports/enqueueImport.js";
@@ -9,7 +8,7 @@ import { builder } from "./builder.js";
 import { connectionType, decodeCursor, pageSize, toConnection } from "./connection.js";
 import { requireViewer, type Context } from "./context.js";
 import { ImportTemplateRef } from "./importTemplate.js";
-import { JobRef, JobStatusEnum } from "./job.js";
+import { JobRef, JobStatusEnum, newestJobsFirst } from "./job.js";
 
 const ImportPhaseEnum = builder.enumType("ImportPhase", {
   values: ["QUEUED", "PARSING", "VALIDATING", "SAVING", "DONE"] as const,
@@ -125,22 +124,8 @@ builder.queryFields((t) => ({
       status: t.arg({ type: JobStatusEnum, required: false }),
     },
     resolve: async (_root, args, ctx) => {
-      const viewer = requireViewer(ctx);
-      const first = pageSize(args.first, 20);
-      const after = decodeCursor<[string, string]>("Import", args.after, ["string", "string"]);
-      const where: Prisma.ImportWhereInput = {
-        userId: viewer.user.id,
-        ...(args.status && { status: args.status }),
-        ...(after && {
-          OR: [{ createdAt: { lt: new Date(after[0]) } }, { createdAt: new Date(after[0]), id: { lt: after[1] } }],
-        }),
-      };
-      const rows = await ctx.prisma.import.findMany({
-        where,
-        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-        take: first + 1,
-      });
-      return toConnection("Import", rows, first, (i) => [i.createdAt.toISOString(), i.id]);
+      const list = newestJobsFirst("Import", requireViewer(ctx).user.id, args);
+      return list.page(await ctx.prisma.import.findMany(list.query));
     },
   }),
   import: t.field({

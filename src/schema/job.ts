@@ -1,6 +1,7 @@
 import { notFound } from "../errors.js";
-import { findJob, jobKind, type Job } from "../jobs/findJob.js";
+import { findJob, jobKind, type Job, type JobKind } from "../jobs/findJob.js";
 import { builder } from "./builder.js";
+import { decodeCursor, pageSize, toConnection } from "./connection.js";
 import { requireViewer } from "./context.js";
 
 export const JobStatusEnum = builder.enumType("JobStatus", {
@@ -39,3 +40,34 @@ builder.queryField("job", (t) =>
     },
   }),
 );
+
+/** Arguments of a list of the viewer's jobs of one kind. */
+export interface JobListArgs {
+  first?: number | null;
+  after?: string | null;
+  status?: typeof JobStatusEnum.$inferType | null;
+}
+
+/**
+ * A newest-first, keyset-paged list of `userId`'s jobs of one kind: the Prisma query to run, and
+ * how its rows become the page (cursors carry createdAt and id, so new jobs never shift a page).
+ */
+export function newestJobsFirst(kind: JobKind, userId: string, args: JobListArgs) {
+  const first = pageSize(args.first, 20);
+  const after = decodeCursor<[string, string]>(kind, args.after, ["string", "string"]);
+  return {
+    query: {
+      where: {
+        userId,
+        ...(args.status && { status: args.status }),
+        ...(after && {
+          OR: [{ createdAt: { lt: new Date(after[0]) } }, { createdAt: new Date(after[0]), id: { lt: after[1] } }],
+        }),
+      },
+      orderBy: [{ createdAt: "desc" as const }, { id: "desc" as const }],
+      take: first + 1,
+    },
+    page: <Row extends { createdAt: Date; id: string }>(rows: Row[]) =>
+      toConnection(kind, rows, first, (job) => [job.createdAt.toISOString(), job.id]),
+  };
+}

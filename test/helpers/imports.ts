@@ -1,8 +1,8 @@
 import * as XLSX from "@e965/xlsx";
 import ExcelJS from "exceljs";
 import { print } from "graphql";
-import pg from "pg";
 import { StartImport } from "../operations.js";
+import { waitForJobRow } from "./jobs.js";
 import type { TestApp } from "./testApp.js";
 
 /** The template the import tests use: every column type, two of them required. */
@@ -58,51 +58,15 @@ export async function uploadFile(
   return { status: response.status, ...result };
 }
 
-/**
- * Resolves once the import's row satisfies `done`, re-reading it on every `job_status`
- * notification for it (the database announces each committed change), and rejecting after
- * `timeoutMs` with the last state seen.
- */
-export async function waitForImport(
+/** Resolves once the import's row satisfies `done`. */
+export function waitForImport(
   databaseUrl: string,
   id: string,
   done: (row: ImportState) => boolean,
-  timeoutMs = 20_000,
+  timeoutMs?: number,
 ): Promise<ImportState> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  let last: ImportState | undefined;
-  const read = async () => {
-    const { rows } = await client.query<ImportState>(
-      `select status, phase, attempts, error_message, rows_imported, rows_failed, background_job_id, file_id
-       from imports where id = $1`,
-      [id],
-    );
-    last = rows[0];
-    return last !== undefined && done(last);
-  };
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await new Promise<ImportState>((resolve, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`import ${id} did not get there; last state ${JSON.stringify(last)}`)),
-        timeoutMs,
-      );
-      // one read at a time: a connection runs one query at a time, and notifications come in bursts
-      let reading = Promise.resolve();
-      const check = () => {
-        reading = reading.then(read).then((ok) => void (ok && resolve(last!)), reject);
-      };
-      client.on("notification", (message) => {
-        if (JSON.parse(message.payload ?? "{}").id === id) check();
-      });
-      // listen first, then read, so a change between the two is not missed
-      client.query("listen job_status").then(check, reject);
-    });
-  } finally {
-    clearTimeout(timer);
-    await client.end();
-  }
+  const columns = "status, phase, attempts, error_message, rows_imported, rows_failed, background_job_id, file_id";
+  return waitForJobRow(databaseUrl, "imports", columns, id, done, timeoutMs);
 }
 
 export interface ImportState {
