@@ -71,14 +71,15 @@ export async function runExport(
     throw err;
   });
   try {
-    // one snapshot for the whole read, so rows committed meanwhile cannot half-appear
+    // one snapshot for the whole read, so rows committed meanwhile cannot half-appear; the final
+    // update uses clock_timestamp(), since now() would date it when this transaction began
     await reader.query("begin isolation level repeatable read read only");
     await client.query("begin");
     const written = await writeExport(reader, client, found);
     const { rowCount } = await client.query(
-      `update exports set status = 'COMPLETED', processing_completed_at = now(), background_job_id = null,
+      `update exports set status = 'COMPLETED', processing_completed_at = clock_timestamp(), background_job_id = null,
          file_id = $3, file_name = $4, file_size = $5, row_count = $6,
-         expires_at = now() + make_interval(hours => $7)
+         expires_at = clock_timestamp() + make_interval(hours => $7)
        where id = $1 and background_job_id = $2`,
       [
         exportId,
