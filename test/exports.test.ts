@@ -1,4 +1,4 @@
-import { createRequire } from "node:module";
+import JSZip from "jszip";
 import { Readable } from "node:stream";
 import { parse } from "csv-parse/sync";
 import ExcelJS from "exceljs";
@@ -20,11 +20,6 @@ import { runTaskNow } from "./helpers/jobs.js";
 import { isFinal, orderColumns, uploadFile, waitForImport, xlsxFile } from "./helpers/imports.js";
 import { startTestApp, type TestApp } from "./helpers/testApp.js";
 import { CreateTemplate, GetJob, SignUp } from "./operations.js";
-
-// the zip library exceljs reads with, to look at the xml inside an xlsx
-const JSZip = createRequire(createRequire(import.meta.url).resolve("exceljs"))("jszip") as {
-  loadAsync(data: Buffer): Promise<{ file(name: string): { async(type: "string"): Promise<string> } | null }>;
-};
 
 const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
