@@ -35,15 +35,21 @@ async function graphql<R, V>(url: string, document: TypedDocumentNode<R, V>, var
   return (await response.json()) as ExecutionResult<R>;
 }
 
+/** An API process and a worker process on a fresh database of their own, both ready. */
+async function startApiAndWorker() {
+  const database = await createTestDatabase();
+  leftovers.push(() => database.drop());
+  const env = { DATABASE_URL: database.url, PORT: "0", HOST: "127.0.0.1" };
+  const api = start(["--role", "api"], env);
+  const worker = start(["--role", "worker"], env);
+  const url = (await api.waitForLine(isListening)).url as string;
+  await worker.waitForLine(isWorking);
+  return { database, api, worker, url };
+}
+
 describe("roles", () => {
   it("runs the API and the worker as separate processes against one database", async () => {
-    const database = await createTestDatabase();
-    leftovers.push(() => database.drop());
-    const env = { DATABASE_URL: database.url, PORT: "0", HOST: "127.0.0.1" };
-    const api = start(["--role", "api"], env);
-    const worker = start(["--role", "worker"], env);
-    const url = (await api.waitForLine(isListening)).url as string;
-    await worker.waitForLine(isWorking);
+    const { database, api, worker, url } = await startApiAndWorker();
 
     expect((await fetch(url.replace("/graphql", "/readyz"))).status).toBe(200);
     const signUp = await graphql(url, SignUp, { email: "roles@example.com", password: "long enough" });
@@ -70,13 +76,7 @@ describe("roles", () => {
 
 describe("graceful shutdown", () => {
   it("lets a running import finish before a SIGTERMed worker exits", async () => {
-    const database = await createTestDatabase();
-    leftovers.push(() => database.drop());
-    const env = { DATABASE_URL: database.url, PORT: "0", HOST: "127.0.0.1" };
-    const api = start(["--role", "api"], env);
-    const worker = start(["--role", "worker"], env);
-    const url = (await api.waitForLine(isListening)).url as string;
-    await worker.waitForLine(isWorking);
+    const { database, worker, url } = await startApiAndWorker();
 
     const { token } = (await graphql(url, SignUp, { email: "drain@example.com", password: "long enough" })).data!
       .signUp;
