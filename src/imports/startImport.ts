@@ -77,9 +77,11 @@ export async function startImport(
   if (!template) throw notFound("Template");
 
   const file = await upload;
-  const stream = file.createReadStream();
   const client = await db.pool.connect();
+  let stream: ReturnType<FileUpload["createReadStream"]> | undefined;
   try {
+    // throws if the upload already failed, say, when the whole request arrived before this point
+    stream = file.createReadStream();
     await client.query("begin");
     const inspector = uploadInspector(config.maxUploadBytes);
     const stored = await storeUpload(client, userId, stream, inspector.inspect);
@@ -97,8 +99,8 @@ export async function startImport(
     return created!.id;
   } catch (err) {
     await client.query("rollback").catch(() => undefined);
-    stream.destroy();
-    // graphql-upload-minimal ends the stream with a 413 HttpError past its own maxFileSize
+    stream?.destroy();
+    // graphql-upload-minimal fails the stream (or createReadStream) with a 413 past its maxFileSize
     if ((err as { status?: number }).status === 413) throw tooLarge(config.maxUploadBytes);
     throw err;
   } finally {
