@@ -27,7 +27,7 @@ const ImportRowErrorRef = builder.objectRef<ImportRowError>("ImportRowError").im
 const RecordRef = builder.objectRef<ImportedRecord>("Record").implement({
   description: "An imported row.",
   fields: (t) => ({
-    id: t.id({ resolve: (record) => String(record.id) }),
+    id: t.id({ resolve: (record) => `${record.importId}:${record.rowNumber}` }),
     rowNumber: t.exposeInt("rowNumber"),
     data: t.field({
       type: "JSONObject",
