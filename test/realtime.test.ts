@@ -222,9 +222,9 @@ describe("myJobs", () => {
     const seen = sub.results.map((r) => r.data!.myJobs);
     expect(new Set(seen.map((job) => job.id))).toEqual(new Set([first, second]));
     for (const id of [first, second]) {
-      // a tiny import can pass PROCESSING between two reads, so only its ends are certain
+      // a tiny import can pass PROCESSING between two reads, and its PENDING insert can beat the
+      // subscription's registration; what is certain is the order and the end
       const statuses = seen.filter((job) => job.id === id).map((job) => job.status);
-      expect(statuses[0]).toBe("PENDING");
       expect(statuses.at(-1)).toBe("COMPLETED");
       const order = ["PENDING", "PROCESSING", "COMPLETED"];
       const ranks = statuses.map((s) => order.indexOf(s));
