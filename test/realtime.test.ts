@@ -243,9 +243,10 @@ describe("myJobs", () => {
     expect(errors.map((e) => e.extensions?.code)).toEqual(["TOO_MANY_SUBSCRIPTIONS"]);
     // the open ones still work
     const id = await upload(await xlsxFile([["Widget", 3, 9.99]]), "cap.xlsx");
-    await open[0]!.waitFor((r) => r.data?.myJobs.id === id);
-    for (const sub of open) sub.unsubscribe();
     await sql.query("update imports set status = 'FAILED', background_job_id = null where id = $1", [id]);
+    await open[0]!.waitFor((r) => r.data?.myJobs.id === id && r.data.myJobs.status === "FAILED");
+    await open.at(-1)!.waitFor((r) => r.data?.myJobs.id === id && r.data.myJobs.status === "FAILED");
+    for (const sub of open) sub.unsubscribe();
   });
 });
 
