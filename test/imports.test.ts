@@ -266,10 +266,12 @@ describe("retries", () => {
 
     const retried = await t.request(RetryImport, { id }, token);
     expect(retried.errors).toBeUndefined();
-    expect(retried.data!.retryImport).toMatchObject({ status: "PENDING", phase: "QUEUED", errorMessage: null });
-    expect(retried.data!.retryImport.backgroundJobId).not.toBeNull();
+    // the answer is the import as it is now: the worker may already have started on it
+    expect(retried.data!.retryImport.status).not.toBe("FAILED");
+    expect(retried.data!.retryImport.errorMessage).toBeNull();
     const done = await waitForImport(t.database.url, id, isFinal);
-    expect(done).toMatchObject({ status: "COMPLETED", rows_imported: 1 });
+    // attempts start again at 1: a new job ran it
+    expect(done).toMatchObject({ status: "COMPLETED", rows_imported: 1, attempts: 1 });
 
     const again = await t.request(RetryImport, { id }, token);
     expect(codes(again)).toEqual(["BAD_USER_INPUT"]);
