@@ -175,6 +175,16 @@ describe("jobStatus", () => {
       await sub.done;
     });
     expect(sub.results.at(-1)?.data?.jobStatus).toMatchObject({ status: "COMPLETED", rowsImported: 30_000 });
+
+    // and the listener is back: a later change reaches a new subscriber (through the new LISTEN
+    // connection, or the catch-up read after it connects), and exactly one listener exists again
+    const probe = await upload(await xlsxFile([["Widget", 3, 9.99]]), "probe.xlsx");
+    const probing = subscribe(api.wsClient({ authorization: `Bearer ${token}` }), JobStatusSubscription, {
+      id: probe,
+    });
+    await probing.waitFor((r) => r.data?.jobStatus.status === "PENDING");
+    await sql.query("update imports set status = 'FAILED', background_job_id = null where id = $1", [probe]);
+    await probing.done;
     const after = (await listeners()).rows;
     expect(after).toHaveLength(1);
     expect(after[0]!.pid).not.toBe(before!.pid);
