@@ -24,7 +24,8 @@ interface Notification {
 
 /** One subscription: gets each new state of the jobs it watches, once. */
 interface Subscriber {
-  deliver(job: Job): void;
+  /** `print` identifies the state, computed once per read however many subscribers share it. */
+  deliver(job: Job, print: string): void;
 }
 
 const FINAL_STATUSES = new Set(["COMPLETED", "FAILED"]);
@@ -77,8 +78,7 @@ export class JobEvents {
     return new Repeater<Job>(async (push, stop) => {
       let last: string | undefined;
       const subscriber: Subscriber = {
-        deliver: (state) => {
-          const print = fingerprint(state);
+        deliver: (state, print) => {
           if (print === last) return;
           last = print;
           void push(state);
@@ -102,8 +102,7 @@ export class JobEvents {
     return new Repeater<Job>(async (push, stop) => {
       const last = new Map<string, string>();
       const subscriber: Subscriber = {
-        deliver: (state) => {
-          const print = fingerprint(state);
+        deliver: (state, print) => {
           if (last.get(state.id) === print) return;
           last.set(state.id, print);
           void push(state);
@@ -223,7 +222,8 @@ export class JobEvents {
   }
 
   private fanOut(job: Job) {
-    for (const subscriber of this.byJob.get(job.id)?.subscribers ?? []) subscriber.deliver(job);
-    for (const subscriber of this.byUser.get(job.userId) ?? []) subscriber.deliver(job);
+    const print = fingerprint(job);
+    for (const subscriber of this.byJob.get(job.id)?.subscribers ?? []) subscriber.deliver(job, print);
+    for (const subscriber of this.byUser.get(job.userId) ?? []) subscriber.deliver(job, print);
   }
 }
