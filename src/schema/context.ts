@@ -1,4 +1,3 @@
-import type pg from "pg";
 import type { Viewer } from "../auth/sessions.js";
 import type { Config } from "../config.js";
 import type { Database, PrismaClient } from "../db/database.js";
@@ -10,7 +9,6 @@ import type { JobEvents } from "../realtime/jobEvents.js";
 export interface Context {
   db: Database;
   prisma: PrismaClient;
-  pool: pg.Pool;
   config: Config;
   logger: Logger;
   /** This process's fan-out of job changes, for subscriptions. */

@@ -31,7 +31,7 @@ export const ExportRef = builder.objectRef<Export>("Export").implement({
         "expiresAt); ask again for a fresh one. Null until COMPLETED, and once the file expired.",
       resolve: async (e, _args, ctx) => {
         if (e.status !== "COMPLETED" || !e.fileId || !e.expiresAt || e.expiresAt.getTime() <= Date.now()) return null;
-        const secret = await signingSecret(ctx.pool, ctx.config.signingSecret);
+        const secret = await signingSecret(ctx.db.pool, ctx.config.signingSecret);
         return signedPath(secret, "export", e.id, `/exports/${e.id}/download`, e.expiresAt);
       },
     }),

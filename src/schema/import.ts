@@ -62,7 +62,7 @@ export const ImportRef = builder.objectRef<Import>("Import").implement({
         "without other credentials (GET /imports/:id/errors.xlsx also takes a bearer token). Null when no row failed.",
       resolve: async (i, _args, ctx) => {
         if (i.rowsFailed === 0) return null;
-        const secret = await signingSecret(ctx.pool, ctx.config.signingSecret);
+        const secret = await signingSecret(ctx.db.pool, ctx.config.signingSecret);
         return signedPath(secret, "import-errors", i.id, `/imports/${i.id}/errors.xlsx`);
       },
     }),
@@ -155,7 +155,7 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, ctx) => {
       const found = await findOwnImport(ctx, id);
-      const client = await ctx.pool.connect();
+      const client = await ctx.db.pool.connect();
       try {
         await client.query("begin");
         // the status check and the new job are one step: two retries at once cannot both pass it

@@ -59,7 +59,7 @@ export function createGraphQL(config: Config, db: Database, jobEvents: JobEvents
           tokenRejected = viewer === null;
         }
       }
-      return { db, prisma: db.prisma, pool: db.pool, config, logger, jobEvents, viewer, tokenRejected };
+      return { db, prisma: db.prisma, config, logger, jobEvents, viewer, tokenRejected };
     },
   });
 }
