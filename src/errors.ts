@@ -13,13 +13,6 @@ export class UserError extends GraphQLError {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** True for ids our tables can hold; anything else cannot name a row and is simply not found. */
-export function isUuid(id: string): boolean {
-  return UUID.test(id);
-}
-
 /** The one answer for a missing id and for someone else's: the two must look the same. */
 export function notFound(what: string): UserError {
   return new UserError("NOT_FOUND", `${what} not found.`);

@@ -1,6 +1,7 @@
 import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
-import { isUuid, notFound, UserError } from "../errors.js";
+import { notFound, UserError } from "../errors.js";
+import { isUuid } from "../db/isUuid.js";
 import type { SheetFormat } from "../spreadsheet/sheetWriter.js";
 import { enqueueExport } from "./enqueueExport.js";
 

@@ -1,7 +1,8 @@
 import type { FileUpload } from "graphql-upload-minimal";
 import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
-import { isUuid, notFound, UserError } from "../errors.js";
+import { notFound, UserError } from "../errors.js";
+import { isUuid } from "../db/isUuid.js";
 import { detectFileType, SNIFF_LENGTH, type SpreadsheetKind } from "../spreadsheet/index.js";
 import { storeUpload, type UploadInspector } from "../storage/fileStore.js";
 import { enqueueImport } from "./enqueueImport.js";

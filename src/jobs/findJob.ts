@@ -1,6 +1,6 @@
 import type { PrismaClient } from "../db/database.js";
 import type { Export, Import } from "../generated/prisma/client.js";
-import { isUuid } from "../errors.js";
+import { isUuid } from "../db/isUuid.js";
 
 /** The kinds of background job; the `kind` in every job_status notification. */
 export type JobKind = "Import" | "Export";

@@ -1,6 +1,7 @@
 import { signedPath } from "../auth/downloadTokens.js";
 import { signingSecret } from "../auth/signingSecret.js";
-import { isUuid, notFound } from "../errors.js";
+import { notFound } from "../errors.js";
+import { isUuid } from "../db/isUuid.js";
 import { requestExport } from "../exports/requestExport.js";
 import type { Export } from "../generated/prisma/client.js";
 import { builder } from "./builder.js";

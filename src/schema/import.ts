@@ -1,6 +1,7 @@
 import { signedPath } from "../auth/downloadTokens.js";
 import { signingSecret } from "../auth/signingSecret.js";
-import { isUuid, notFound, UserError } from "../errors.js";
+import { notFound, UserError } from "../errors.js";
+import { isUuid } from "../db/isUuid.js";
 import type { Import, ImportRowError, Record as ImportedRecord } from "../generated/prisma/client.js";
 import { enqueueImport } from "../imports/enqueueImport.js";
 import { startImport } from "../imports/startImport.js";

@@ -1,4 +1,5 @@
-import { isUuid, notFound } from "../errors.js";
+import { notFound } from "../errors.js";
+import { isUuid } from "../db/isUuid.js";
 import type { ImportTemplate } from "../generated/prisma/client.js";
 import { COLUMN_TYPES, parseColumns, validateTemplate } from "../imports/templateColumns.js";
 import type { TemplateColumn } from "../spreadsheet/index.js";

@@ -4,7 +4,7 @@ import { verifyDownload, type DownloadPurpose } from "../auth/downloadTokens.js"
 import { bearerToken, findViewer } from "../auth/sessions.js";
 import { signingSecret } from "../auth/signingSecret.js";
 import type { Database } from "../db/database.js";
-import { isUuid } from "../errors.js";
+import { isUuid } from "../db/isUuid.js";
 import { parseColumns } from "../imports/templateColumns.js";
 import { writeErrorReport } from "../imports/writeErrorReport.js";
 import type { Logger } from "../logger.js";
