@@ -10,12 +10,12 @@ export {
   CoercionFailure,
   type CoercionResult,
   createCoercer,
-  parseIsoDateTime,
 } from "./coerceCell.js";
 export { detectDelimiter, type CsvDelimiter } from "./readCsv.js";
 export { detectFileType, SNIFF_LENGTH } from "./detectFileType.js";
 export { excelSerialToDate } from "./excelDate.js";
 export { columnLetter, matchHeaders, normalizeHeader } from "./matchHeaders.js";
+export { parseIsoDateTime } from "./parseIsoDateTime.js";
 export { PermanentImportError, type PermanentImportErrorCode } from "./permanentImportError.js";
 export {
   type OpenedSpreadsheet,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CellError, coerceCell, excelSerialToDate, parseIsoDateTime } from "../../src/spreadsheet/index.js";
+import { CellError, coerceCell } from "../../src/spreadsheet/index.js";
 
 const utc = (...parts: [number, number, number, number?, number?, number?]) =>
   new Date(Date.UTC(parts[0], parts[1] - 1, parts[2], parts[3] ?? 0, parts[4] ?? 0, parts[5] ?? 0));
@@ -233,40 +233,5 @@ describe("coerceCell", () => {
         message: "The cell contains the error #N/A.",
       });
     }
-  });
-});
-
-describe("excelSerialToDate", () => {
-  it("follows Excel's 1900 date system, fake leap day included", () => {
-    expect(excelSerialToDate(1, false)?.toISOString()).toBe("1900-01-01T00:00:00.000Z");
-    expect(excelSerialToDate(59, false)?.toISOString()).toBe("1900-02-28T00:00:00.000Z");
-    expect(excelSerialToDate(60, false)).toBeNull(); // 1900-02-29 never existed
-    expect(excelSerialToDate(61, false)?.toISOString()).toBe("1900-03-01T00:00:00.000Z");
-    expect(excelSerialToDate(45_000.25, false)?.toISOString()).toBe("2023-03-15T06:00:00.000Z");
-    expect(excelSerialToDate(2_958_465, false)?.toISOString()).toBe("9999-12-31T00:00:00.000Z");
-    expect(excelSerialToDate(2_958_466, false)).toBeNull();
-  });
-
-  it("follows the 1904 date system", () => {
-    expect(excelSerialToDate(0, true)?.toISOString()).toBe("1904-01-01T00:00:00.000Z");
-    expect(excelSerialToDate(45_000, true)?.toISOString()).toBe("2027-03-16T00:00:00.000Z");
-  });
-});
-
-describe("parseIsoDateTime", () => {
-  it("checks the calendar, leap years included", () => {
-    expect(parseIsoDateTime("2024-02-29")?.date).toBe("2024-02-29");
-    expect(parseIsoDateTime("2000-02-29")?.date).toBe("2000-02-29");
-    expect(parseIsoDateTime("1900-02-29")).toBeNull();
-    expect(parseIsoDateTime("2024-04-31")).toBeNull();
-    expect(parseIsoDateTime("0000-01-01")).toBeNull();
-    expect(parseIsoDateTime("2024-1-5")).toBeNull();
-  });
-
-  it("computes the instant in UTC", () => {
-    expect(parseIsoDateTime("1969-12-31T23:59:59Z")?.time).toBe(-1000);
-    expect(parseIsoDateTime("2024-05-31T14:30:00+0530")?.time).toBe(Date.UTC(2024, 4, 31, 9, 0));
-    expect(parseIsoDateTime("2024-05-31T14:30:00-02")?.time).toBe(Date.UTC(2024, 4, 31, 16, 30));
-    expect(parseIsoDateTime("0999-01-01")?.time).toBe(Date.parse("0999-01-01T00:00:00Z"));
   });
 });
