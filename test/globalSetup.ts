@@ -2,12 +2,10 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { runMigrations } from "graphile-worker";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
-import { ensureDatabase } from "../src/db/database.js";
+import { ensureDatabase, migrateDatabase } from "../src/db/database.js";
 import { startEmbeddedPostgres } from "../src/db/embeddedPostgres.js";
-import { migrate } from "../src/db/migrate.js";
 import { createLogger } from "../src/logger.js";
 import { freePort } from "./helpers/freePort.js";
 
@@ -40,8 +38,7 @@ export default async function setup(project: TestProject) {
 
   const templateDatabase = `xls_importer_template_${randomBytes(6).toString("hex")}`;
   const templateUrl = await ensureDatabase(adminUrl, templateDatabase);
-  await migrate(templateUrl, logger);
-  await runMigrations({ connectionString: templateUrl });
+  await migrateDatabase(templateUrl, logger);
 
   project.provide("adminUrl", adminUrl);
   project.provide("templateDatabase", templateDatabase);

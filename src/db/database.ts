@@ -42,21 +42,26 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
     );
   }
   try {
-    return await connect(url, logger, async () => embedded?.stop());
+    await migrateDatabase(url, logger);
+    return connect(url, logger, async () => embedded?.stop());
   } catch (err) {
     await embedded?.stop();
     throw err;
   }
 }
 
-/** Migrates the database at `url` and opens the shared pool and Prisma client on it. */
-export async function connect(url: string, logger: Logger, onDispose?: () => Promise<void>): Promise<Database> {
+/** Applies our migrations, then graphile-worker's, to the database at `url`. */
+export async function migrateDatabase(url: string, logger: Logger): Promise<void> {
   await migrate(url, logger);
+  await runMigrations({ connectionString: url });
+}
+
+/** Opens the shared pool and Prisma client on the (migrated) database at `url`. */
+function connect(url: string, logger: Logger, onDispose: () => Promise<void>): Database {
   const pool = new pg.Pool({ connectionString: url, max: 20 });
   // an idle client's connection dropping (say, a PostgreSQL restart) must not crash the process
   pool.on("error", (err) => logger.warn({ err }, "idle database connection failed"));
   pool.on("connect", (client) => client.on("error", (err) => logger.warn({ err }, "database connection failed")));
-  await runMigrations({ pgPool: pool, logger: undefined });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     url,
@@ -65,7 +70,7 @@ export async function connect(url: string, logger: Logger, onDispose?: () => Pro
     async dispose() {
       await prisma.$disconnect();
       await pool.end();
-      await onDispose?.();
+      await onDispose();
     },
   };
 }

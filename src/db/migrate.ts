@@ -4,6 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import type { Logger } from "../logger.js";
+import { withTransaction } from "./withTransaction.js";
 
 /** `prisma/migrations`, in Prisma's layout: one `<timestamp>_<name>/migration.sql` per migration. */
 export const MIGRATIONS_DIR = fileURLToPath(new URL("../../prisma/migrations", import.meta.url));
@@ -44,11 +45,12 @@ export async function readMigrations(dir: string = MIGRATIONS_DIR): Promise<Migr
  */
 export async function migrate(databaseUrl: string, logger: Logger, dir: string = MIGRATIONS_DIR): Promise<string[]> {
   const migrations = await readMigrations(dir);
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
+  // one connection, never closed for idling: it holds the advisory lock, so every statement below,
+  // each transaction's too, runs on it
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1, idleTimeoutMillis: 0 });
   try {
-    await client.query("select pg_advisory_lock($1)", [ADVISORY_LOCK_KEY]);
-    await client.query(`
+    await pool.query("select pg_advisory_lock($1)", [ADVISORY_LOCK_KEY]);
+    await pool.query(`
       create table if not exists _prisma_migrations (
         id varchar(36) primary key not null,
         checksum varchar(64) not null,
@@ -59,7 +61,7 @@ export async function migrate(databaseUrl: string, logger: Logger, dir: string =
         started_at timestamptz not null default now(),
         applied_steps_count integer not null default 0
       )`);
-    const { rows } = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null }>(
+    const { rows } = await pool.query<{ migration_name: string; checksum: string; finished_at: Date | null }>(
       "select migration_name, checksum, finished_at from _prisma_migrations where rolled_back_at is null",
     );
     const recorded = new Map(rows.map((row) => [row.migration_name, row]));
@@ -75,17 +77,16 @@ export async function migrate(databaseUrl: string, logger: Logger, dir: string =
         throw new Error(`Migration ${migration.name} was changed after it was applied; add a new migration instead.`);
       }
       if (row) continue;
-      await client.query("begin");
       try {
-        await client.query(migration.sql);
-        await client.query(
-          `insert into _prisma_migrations (id, checksum, migration_name, finished_at, applied_steps_count)
-           values ($1, $2, $3, now(), 1)`,
-          [randomUUID(), migration.checksum, migration.name],
-        );
-        await client.query("commit");
+        await withTransaction(pool, async (client) => {
+          await client.query(migration.sql);
+          await client.query(
+            `insert into _prisma_migrations (id, checksum, migration_name, finished_at, applied_steps_count)
+             values ($1, $2, $3, now(), 1)`,
+            [randomUUID(), migration.checksum, migration.name],
+          );
+        });
       } catch (err) {
-        await client.query("rollback");
         throw new Error(`Migration ${migration.name} failed: ${(err as Error).message}`, { cause: err });
       }
       logger.info({ migration: migration.name }, "applied migration");
@@ -94,6 +95,6 @@ export async function migrate(databaseUrl: string, logger: Logger, dir: string =
     return applied;
   } finally {
     // ending the session releases the advisory lock too
-    await client.end();
+    await pool.end();
   }
 }
