@@ -1,14 +1,17 @@
 import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
+import { withTransaction } from "../db/withTransaction.js";
+import type { Export } from "../generated/prisma/client.js";
+import { enqueueJob } from "../jobs/enqueueJob.js";
+import { findJob } from "../jobs/findJob.js";
 import { notFound, UserError } from "../errors.js";
 import { isUuid } from "../db/isUuid.js";
 import type { SheetFormat } from "../spreadsheet/sheetWriter.js";
-import { enqueueExport } from "./enqueueExport.js";
 
 /**
  * Queues an export of a template's records: of one import when `importId` is given (it must be a
  * COMPLETED import made with that template), else of every COMPLETED import of the template. The
- * `Export` (PENDING) and its job are written in one transaction; returns its id at once.
+ * `Export` (PENDING) and its job are written in one transaction; returns it, as written, at once.
  */
 export async function requestExport(
   db: Database,
@@ -17,13 +20,13 @@ export async function requestExport(
   templateId: string,
   format: SheetFormat,
   importId: string | null | undefined,
-): Promise<string> {
+): Promise<Export> {
   const template =
     isUuid(templateId) &&
     (await db.prisma.importTemplate.findFirst({ where: { id: templateId, userId, deletedAt: null } }));
   if (!template) throw notFound("Template");
   if (importId !== null && importId !== undefined) {
-    const found = isUuid(importId) && (await db.prisma.import.findFirst({ where: { id: importId, userId } }));
+    const found = await findJob(db.prisma, userId, importId, "Import");
     if (!found) throw notFound("Import");
     if (found.templateId !== template.id) {
       throw new UserError("BAD_USER_INPUT", "That import was made with another template.");
@@ -34,22 +37,13 @@ export async function requestExport(
     }
   }
 
-  const client = await db.pool.connect();
-  try {
-    await client.query("begin");
+  return withTransaction(db.pool, async (tx) => {
     const {
       rows: [created],
-    } = await client.query<{ id: string }>(
+    } = await tx.query<{ id: string }>(
       "insert into exports (user_id, template_id, import_id, format) values ($1, $2, $3, $4) returning id",
       [userId, template.id, importId ?? null, format],
     );
-    await enqueueExport(client, created!.id, config.maxAttempts);
-    await client.query("commit");
-    return created!.id;
-  } catch (err) {
-    await client.query("rollback").catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+    return enqueueJob(tx, "Export", created!.id, config);
+  });
 }

@@ -1,11 +1,13 @@
 import type { FileUpload } from "graphql-upload-minimal";
 import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
+import { withTransaction } from "../db/withTransaction.js";
+import type { Import } from "../generated/prisma/client.js";
+import { enqueueJob } from "../jobs/enqueueJob.js";
 import { notFound, UserError } from "../errors.js";
 import { isUuid } from "../db/isUuid.js";
 import { detectFileType, SNIFF_LENGTH, type SpreadsheetKind } from "../spreadsheet/index.js";
-import { storeUpload, type UploadInspector } from "../storage/fileStore.js";
-import { enqueueImport } from "./enqueueImport.js";
+import { storeFile, type ChunkInspector } from "../storage/fileStore.js";
 
 /** Bytes a zip holds in its entry names when it is an Excel workbook. */
 const WORKBOOK_ENTRY = Buffer.from("xl/workbook.xml");
@@ -25,7 +27,7 @@ function uploadInspector(maxBytes: number) {
     if (detected === "unsupported") throw unsupported();
     kind = detected;
   };
-  const inspect: UploadInspector = (chunk, offset) => {
+  const inspect: ChunkInspector = (chunk, offset) => {
     if (offset + chunk.length > maxBytes) throw tooLarge(maxBytes);
     if (!kind) {
       head = Buffer.concat([head, chunk]);
@@ -62,8 +64,8 @@ function tooLarge(maxBytes: number) {
 
 /**
  * Stores an uploaded spreadsheet and queues its import: the file, the `Import` (PENDING, QUEUED)
- * and its graphile-worker job are written in one transaction. Returns the import's id as soon as
- * the upload has been received; nothing is parsed here.
+ * and its graphile-worker job are written in one transaction. Returns the import as written as
+ * soon as the upload has been received; nothing is parsed here.
  */
 export async function startImport(
   db: Database,
@@ -71,40 +73,36 @@ export async function startImport(
   userId: string,
   templateId: string,
   upload: Promise<FileUpload>,
-): Promise<string> {
+): Promise<Import> {
   const template =
     isUuid(templateId) &&
     (await db.prisma.importTemplate.findFirst({ where: { id: templateId, userId, deletedAt: null } }));
   if (!template) throw notFound("Template");
 
   const file = await upload;
-  const client = await db.pool.connect();
   let stream: ReturnType<FileUpload["createReadStream"]> | undefined;
   try {
     // throws if the upload already failed, say, when the whole request arrived before this point
     stream = file.createReadStream();
-    await client.query("begin");
-    const inspector = uploadInspector(config.maxUploadBytes);
-    const stored = await storeUpload(client, userId, stream, inspector.inspect);
-    if ((stream as { truncated?: boolean }).truncated) throw tooLarge(config.maxUploadBytes);
-    const kind = inspector.finish();
-    const {
-      rows: [created],
-    } = await client.query<{ id: string }>(
-      `insert into imports (user_id, template_id, file_name, file_size, file_type, file_id)
-       values ($1, $2, $3, $4, $5, $6) returning id`,
-      [userId, template.id, file.filename.slice(0, 255) || "upload", stored.size, kind, stored.fileId],
-    );
-    await enqueueImport(client, created!.id, config.maxAttempts);
-    await client.query("commit");
-    return created!.id;
+    const body = stream;
+    return await withTransaction(db.pool, async (tx) => {
+      const inspector = uploadInspector(config.maxUploadBytes);
+      const stored = await storeFile(tx, userId, body, inspector.inspect);
+      if ((body as { truncated?: boolean }).truncated) throw tooLarge(config.maxUploadBytes);
+      const kind = inspector.finish();
+      const {
+        rows: [created],
+      } = await tx.query<{ id: string }>(
+        `insert into imports (user_id, template_id, file_name, file_size, file_type, file_id)
+         values ($1, $2, $3, $4, $5, $6) returning id`,
+        [userId, template.id, file.filename.slice(0, 255) || "upload", stored.size, kind, stored.fileId],
+      );
+      return enqueueJob(tx, "Import", created!.id, config);
+    });
   } catch (err) {
-    await client.query("rollback").catch(() => undefined);
     stream?.destroy();
     // graphql-upload-minimal fails the stream (or createReadStream) with a 413 past its maxFileSize
     if ((err as { status?: number }).status === 413) throw tooLarge(config.maxUploadBytes);
     throw err;
-  } finally {
-    client.release();
   }
 }

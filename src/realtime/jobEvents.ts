@@ -1,7 +1,8 @@
 import { Repeater } from "graphql-yoga";
 import pg from "pg";
 import type { PrismaClient } from "../db/database.js";
-import { findChangedJobs, jobKind, loadJob, type Job, type JobKind } from "../jobs/findJob.js";
+import { findChangedJobs, loadJob } from "../jobs/findJob.js";
+import { jobKind, type Job, type JobKind } from "../jobs/jobKinds.js";
 import { coerceError } from "../lib.js";
 import type { Logger } from "../logger.js";
 

@@ -1,21 +1,19 @@
 import { signedPath } from "../auth/downloadTokens.js";
 import { signingSecret } from "../auth/signingSecret.js";
-import { notFound } from "../errors.js";
-import { isUuid } from "../db/isUuid.js";
 import { requestExport } from "../exports/requestExport.js";
 import type { Export } from "../generated/prisma/client.js";
+import { isJobOfKind } from "../jobs/jobKinds.js";
 import { builder } from "./builder.js";
-import { connectionType } from "./connection.js";
-import { requireViewer, type Context } from "./context.js";
+import { requireViewer } from "./context.js";
 import { ImportTemplateRef } from "./importTemplate.js";
-import { JobRef, JobStatusEnum, newestJobsFirst } from "./job.js";
+import { addJobQueries, JobRef } from "./job.js";
 
 const ExportFormatEnum = builder.enumType("ExportFormat", { values: ["XLSX", "CSV"] as const });
 
 export const ExportRef = builder.objectRef<Export>("Export").implement({
   description: "A spreadsheet of a template's records, written in the background.",
   interfaces: [JobRef],
-  isTypeOf: (job) => typeof job === "object" && job !== null && "format" in job,
+  isTypeOf: (job) => isJobOfKind("Export", job),
   fields: (t) => ({
     template: t.field({
       type: ImportTemplateRef,
@@ -44,37 +42,7 @@ export const ExportRef = builder.objectRef<Export>("Export").implement({
   }),
 });
 
-const ExportConnection = connectionType("Export", ExportRef);
-
-/** The viewer's export, or NOT_FOUND whether it is missing or someone else's. */
-async function findOwnExport(ctx: Context, id: string): Promise<Export> {
-  const viewer = requireViewer(ctx);
-  const found = isUuid(id) && (await ctx.prisma.export.findFirst({ where: { id, userId: viewer.user.id } }));
-  if (!found) throw notFound("Export");
-  return found;
-}
-
-builder.queryFields((t) => ({
-  exports: t.field({
-    type: ExportConnection,
-    description: "The viewer's exports, newest first.",
-    args: {
-      first: t.arg.int({ required: false, defaultValue: 20 }),
-      after: t.arg.string({ required: false }),
-      status: t.arg({ type: JobStatusEnum, required: false }),
-    },
-    resolve: async (_root, args, ctx) => {
-      const list = newestJobsFirst("Export", requireViewer(ctx).user.id, args);
-      return list.page(await ctx.prisma.export.findMany(list.query));
-    },
-  }),
-  export: t.field({
-    type: ExportRef,
-    nullable: true,
-    args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, ctx) => findOwnExport(ctx, id),
-  }),
-}));
+addJobQueries("Export", ExportRef, { one: "export", many: "exports" });
 
 builder.mutationField("requestExport", (t) =>
   t.field({
@@ -88,17 +56,14 @@ builder.mutationField("requestExport", (t) =>
       format: t.arg({ type: ExportFormatEnum, required: false, defaultValue: "XLSX" }),
       importId: t.arg.id({ required: false }),
     },
-    resolve: async (_root, args, ctx) => {
-      const viewer = requireViewer(ctx);
-      const id = await requestExport(
+    resolve: (_root, args, ctx) =>
+      requestExport(
         ctx.db,
         ctx.config,
-        viewer.user.id,
+        requireViewer(ctx).user.id,
         args.templateId,
         args.format ?? "XLSX",
         args.importId,
-      );
-      return ctx.prisma.export.findUniqueOrThrow({ where: { id } });
-    },
+      ),
   }),
 );

@@ -1,15 +1,14 @@
 import { signedPath } from "../auth/downloadTokens.js";
 import { signingSecret } from "../auth/signingSecret.js";
-import { notFound, UserError } from "../errors.js";
-import { isUuid } from "../db/isUuid.js";
 import type { Import, ImportRowError, Record as ImportedRecord } from "../generated/prisma/client.js";
-import { enqueueImport } from "../imports/enqueueImport.js";
+import { retryImport } from "../imports/retryImport.js";
 import { startImport } from "../imports/startImport.js";
+import { isJobOfKind } from "../jobs/jobKinds.js";
 import { builder } from "./builder.js";
 import { connectionType, decodeCursor, pageSize, toConnection } from "./connection.js";
-import { requireViewer, type Context } from "./context.js";
+import { requireViewer } from "./context.js";
 import { ImportTemplateRef } from "./importTemplate.js";
-import { JobRef, JobStatusEnum, newestJobsFirst } from "./job.js";
+import { addJobQueries, findOwnJob, JobRef } from "./job.js";
 
 const ImportPhaseEnum = builder.enumType("ImportPhase", {
   values: ["QUEUED", "PARSING", "VALIDATING", "SAVING", "DONE"] as const,
@@ -43,7 +42,7 @@ const RecordConnection = connectionType("Record", RecordRef);
 
 export const ImportRef = builder.objectRef<Import>("Import").implement({
   interfaces: [JobRef],
-  isTypeOf: (job) => typeof job === "object" && job !== null && "phase" in job,
+  isTypeOf: (job) => isJobOfKind("Import", job),
   fields: (t) => ({
     template: t.field({
       type: ImportTemplateRef,
@@ -105,82 +104,22 @@ export const ImportRef = builder.objectRef<Import>("Import").implement({
   }),
 });
 
-const ImportConnection = connectionType("Import", ImportRef);
-
-/** The viewer's import, or NOT_FOUND whether it is missing or someone else's. */
-async function findOwnImport(ctx: Context, id: string): Promise<Import> {
-  const viewer = requireViewer(ctx);
-  const found = isUuid(id) && (await ctx.prisma.import.findFirst({ where: { id, userId: viewer.user.id } }));
-  if (!found) throw notFound("Import");
-  return found;
-}
-
-builder.queryFields((t) => ({
-  imports: t.field({
-    type: ImportConnection,
-    description: "The viewer's imports, newest first.",
-    args: {
-      first: t.arg.int({ required: false, defaultValue: 20 }),
-      after: t.arg.string({ required: false }),
-      status: t.arg({ type: JobStatusEnum, required: false }),
-    },
-    resolve: async (_root, args, ctx) => {
-      const list = newestJobsFirst("Import", requireViewer(ctx).user.id, args);
-      return list.page(await ctx.prisma.import.findMany(list.query));
-    },
-  }),
-  import: t.field({
-    type: ImportRef,
-    nullable: true,
-    args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, ctx) => findOwnImport(ctx, id),
-  }),
-}));
+addJobQueries("Import", ImportRef, { one: "import", many: "imports" });
 
 builder.mutationFields((t) => ({
   startImport: t.field({
     type: ImportRef,
     description:
-      "Uploads a spreadsheet (multipart request) and queues its import. Returns at once, PENDING; " +
+      "Uploads a spreadsheet (multipart request) and queues its import. Returns at once, PENDING and QUEUED; " +
       "watch it with jobStatus(id) or poll import(id).",
     args: { templateId: t.arg.id({ required: true }), file: t.arg({ type: "Upload", required: true }) },
-    resolve: async (_root, args, ctx) => {
-      const viewer = requireViewer(ctx);
-      const id = await startImport(ctx.db, ctx.config, viewer.user.id, args.templateId, args.file);
-      return ctx.prisma.import.findUniqueOrThrow({ where: { id } });
-    },
+    resolve: (_root, args, ctx) =>
+      startImport(ctx.db, ctx.config, requireViewer(ctx).user.id, args.templateId, args.file),
   }),
   retryImport: t.field({
     type: ImportRef,
-    description: "Queues a FAILED import again, with its stored file.",
+    description: "Queues a FAILED import again, with its stored file. Returns it PENDING, QUEUED.",
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (_root, { id }, ctx) => {
-      const found = await findOwnImport(ctx, id);
-      const client = await ctx.db.pool.connect();
-      try {
-        await client.query("begin");
-        // the status check and the new job are one step: two retries at once cannot both pass it
-        const { rowCount } = await client.query(
-          `update imports set status = 'PENDING', phase = 'QUEUED', error_message = null, attempts = 0,
-             processing_started_at = null, processing_completed_at = null,
-             rows_total = null, rows_processed = 0, rows_imported = 0, rows_failed = 0
-           where id = $1 and status = 'FAILED' and file_id is not null`,
-          [found.id],
-        );
-        if (rowCount !== 1) {
-          throw new UserError("BAD_USER_INPUT", `Only a FAILED import can be retried; this one is ${found.status}.`);
-        }
-        await client.query("delete from import_row_errors where import_id = $1", [found.id]);
-        await client.query("delete from import_rejected_rows where import_id = $1", [found.id]);
-        await enqueueImport(client, found.id, ctx.config.maxAttempts);
-        await client.query("commit");
-      } catch (err) {
-        await client.query("rollback");
-        throw err;
-      } finally {
-        client.release();
-      }
-      return ctx.prisma.import.findUniqueOrThrow({ where: { id: found.id } });
-    },
+    resolve: async (_root, { id }, ctx) => retryImport(ctx.db, ctx.config, await findOwnJob(ctx, id, "Import")),
   }),
 }));

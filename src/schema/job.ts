@@ -1,15 +1,17 @@
+import type { ObjectRef } from "@pothos/core";
 import { notFound } from "../errors.js";
-import { findJob, jobKind, type Job, type JobKind } from "../jobs/findJob.js";
+import { findJob } from "../jobs/findJob.js";
+import { jobKind, jobModel, type Job, type JobKind, type JobRows } from "../jobs/jobKinds.js";
 import { builder } from "./builder.js";
-import { decodeCursor, pageSize, toConnection } from "./connection.js";
-import { requireViewer } from "./context.js";
+import { connectionType, decodeCursor, pageSize, toConnection } from "./connection.js";
+import { requireViewer, type Context } from "./context.js";
 
 export const JobStatusEnum = builder.enumType("JobStatus", {
   values: ["PENDING", "PROCESSING", "COMPLETED", "FAILED"] as const,
 });
 
 export const JobRef = builder.interfaceRef<Job>("Job").implement({
-  description: "A background job: an Import now, an Export later. Ids are unique across kinds.",
+  description: "A background job: an Import or an Export. Ids are unique across kinds.",
   fields: (t) => ({
     id: t.exposeID("id"),
     status: t.field({ type: JobStatusEnum, resolve: (job) => job.status }),
@@ -33,13 +35,16 @@ builder.queryField("job", (t) =>
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
     description: "Any of the viewer's jobs by id; NOT_FOUND for a missing id or someone else's.",
-    resolve: async (_root, { id }, ctx) => {
-      const found = await findJob(ctx.prisma, requireViewer(ctx).user.id, id);
-      if (!found) throw notFound("Job");
-      return found;
-    },
+    resolve: (_root, { id }, ctx) => findOwnJob(ctx, id),
   }),
 );
+
+/** The viewer's job (of `kind` when given), or NOT_FOUND whether it is missing or someone else's. */
+export async function findOwnJob<K extends JobKind>(ctx: Context, id: string, kind?: K): Promise<JobRows[K]> {
+  const found = await findJob(ctx.prisma, requireViewer(ctx).user.id, id, kind);
+  if (!found) throw notFound(kind ?? "Job");
+  return found;
+}
 
 /** Arguments of a list of the viewer's jobs of one kind. */
 export interface JobListArgs {
@@ -49,25 +54,53 @@ export interface JobListArgs {
 }
 
 /**
- * A newest-first, keyset-paged list of `userId`'s jobs of one kind: the Prisma query to run, and
- * how its rows become the page (cursors carry createdAt and id, so new jobs never shift a page).
+ * A newest-first, keyset-paged list of the viewer's jobs of one kind (cursors carry createdAt and
+ * id, so new jobs never shift a page).
  */
-export function newestJobsFirst(kind: JobKind, userId: string, args: JobListArgs) {
+export async function listJobs<K extends JobKind>(ctx: Context, kind: K, args: JobListArgs) {
   const first = pageSize(args.first, 20);
   const after = decodeCursor<[string, string]>(kind, args.after, ["string", "string"]);
-  return {
-    query: {
-      where: {
-        userId,
-        ...(args.status && { status: args.status }),
-        ...(after && {
-          OR: [{ createdAt: { lt: new Date(after[0]) } }, { createdAt: new Date(after[0]), id: { lt: after[1] } }],
-        }),
-      },
-      orderBy: [{ createdAt: "desc" as const }, { id: "desc" as const }],
-      take: first + 1,
+  const rows = await jobModel(ctx.prisma, kind).findMany({
+    where: {
+      userId: requireViewer(ctx).user.id,
+      ...(args.status && { status: args.status }),
+      ...(after && {
+        OR: [{ createdAt: { lt: new Date(after[0]) } }, { createdAt: new Date(after[0]), id: { lt: after[1] } }],
+      }),
     },
-    page: <Row extends { createdAt: Date; id: string }>(rows: Row[]) =>
-      toConnection(kind, rows, first, (job) => [job.createdAt.toISOString(), job.id]),
-  };
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: first + 1,
+  });
+  return toConnection(kind, rows, first, (job) => [job.createdAt.toISOString(), job.id]);
+}
+
+/**
+ * A job kind's queries: `<many>(first, after, status)`, the viewer's jobs of that kind newest
+ * first, and `<one>(id)`, one of them or NOT_FOUND.
+ */
+export function addJobQueries<K extends JobKind>(
+  kind: K,
+  ref: ObjectRef<typeof builder.$inferSchemaTypes, JobRows[K]>,
+  names: { one: string; many: string },
+) {
+  const connection = connectionType(kind, ref);
+  builder.queryFields((t) => ({
+    [names.many]: t.field({
+      type: connection,
+      description: `The viewer's ${names.many}, newest first.`,
+      args: {
+        first: t.arg.int({ required: false, defaultValue: 20 }),
+        after: t.arg.string({ required: false }),
+        status: t.arg({ type: JobStatusEnum, required: false }),
+      },
+      resolve: (_root, args, ctx) => listJobs(ctx, kind, args),
+    }),
+    [names.one]: t.field({
+      type: ref,
+      nullable: true,
+      args: { id: t.arg.id({ required: true }) },
+      // Pothos cannot work out its result type over a generic kind; `ref` already ties the two
+      resolve: (_root, { id }, ctx) => findOwnJob(ctx, id, kind) as never,
+    }),
+  }));
 }

@@ -1,8 +1,7 @@
-import { notFound } from "../errors.js";
-import { findJob, type Job } from "../jobs/findJob.js";
+import type { Job } from "../jobs/jobKinds.js";
 import { builder } from "./builder.js";
 import { requireViewer } from "./context.js";
-import { JobRef } from "./job.js";
+import { findOwnJob, JobRef } from "./job.js";
 
 builder.subscriptionType({});
 
@@ -13,11 +12,7 @@ builder.subscriptionFields((t) => ({
       "The job's current state first, then one event per change; completes after COMPLETED or FAILED. " +
       "NOT_FOUND for a missing id or someone else's job.",
     args: { id: t.arg.id({ required: true }) },
-    subscribe: async (_root, { id }, ctx) => {
-      const job = await findJob(ctx.prisma, requireViewer(ctx).user.id, id);
-      if (!job) throw notFound("Job");
-      return ctx.jobEvents.watchJob(job);
-    },
+    subscribe: async (_root, { id }, ctx) => ctx.jobEvents.watchJob(await findOwnJob(ctx, id)),
     resolve: (job: Job) => job,
   }),
   myJobs: t.field({

@@ -1,6 +1,12 @@
 /** Why a whole file was rejected; lets callers react without parsing messages. */
 export type PermanentImportErrorCode =
-  "UNSUPPORTED_FILE_TYPE" | "CORRUPT_FILE" | "EMPTY_FILE" | "NO_HEADER_ROW" | "MISSING_COLUMNS" | "DUPLICATE_COLUMN";
+  | "UNSUPPORTED_FILE_TYPE"
+  | "CORRUPT_FILE"
+  | "EMPTY_FILE"
+  | "FILE_MISSING"
+  | "NO_HEADER_ROW"
+  | "MISSING_COLUMNS"
+  | "DUPLICATE_COLUMN";
 
 /**
  * The file itself cannot be imported, and retrying will not help: it is not a spreadsheet, it is

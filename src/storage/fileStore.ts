@@ -2,31 +2,31 @@ import { Readable } from "node:stream";
 import type pg from "pg";
 
 /**
- * Uploaded files are kept in PostgreSQL as rows of 1 MiB chunks, so workers on other machines read
- * them with no shared disk, and a file is stored in the same transaction as the import it belongs
- * to: there is never a file without its import, or the other way round.
+ * Files (uploads, written exports) are kept in PostgreSQL as rows of 1 MiB chunks, so workers on
+ * other machines read them with no shared disk, and a file is stored in the same transaction as
+ * the job it belongs to: there is never a file without its job, or the other way round.
  */
 const CHUNK_BYTES = 1024 * 1024;
 
-/** Sees every chunk of an upload as it streams in; throw to stop the upload. */
-export type UploadInspector = (chunk: Buffer, offset: number) => void;
+/** Sees every chunk of a file as it streams in; throw to stop storing it. */
+export type ChunkInspector = (chunk: Buffer, offset: number) => void;
 
-export interface StoredUpload {
+export interface StoredFile {
   fileId: string;
   size: number;
 }
 
 /**
  * Streams `stream` into a new stored file inside the caller's transaction on `client`, holding at
- * most one chunk in memory. If anything throws (the stream, an inspector, the database), the
+ * most one chunk in memory. If anything throws (the stream, the inspector, the database), the
  * caller's rollback removes every chunk written so far.
  */
-export async function storeUpload(
+export async function storeFile(
   client: pg.PoolClient,
   userId: string,
   stream: AsyncIterable<Buffer>,
-  inspect: UploadInspector,
-): Promise<StoredUpload> {
+  inspect: ChunkInspector = () => undefined,
+): Promise<StoredFile> {
   const {
     rows: [file],
   } = await client.query<{ id: string }>("insert into stored_files (user_id, size) values ($1, 0) returning id", [

@@ -1,0 +1,108 @@
+import { PassThrough } from "node:stream";
+import type pg from "pg";
+import { cursorRows } from "../db/cursorRows.js";
+import { parseColumns } from "../imports/templateColumns.js";
+import { withTransaction } from "../db/withTransaction.js";
+import type { JobService } from "../jobs/runJob.js";
+import { coerceError } from "../lib.js";
+import type { JsonValue } from "../spreadsheet/index.js";
+import { createSheetWriter, type SheetFormat } from "../spreadsheet/sheetWriter.js";
+import { storeFile } from "../storage/fileStore.js";
+import { exportFileName } from "./exportFileName.js";
+
+interface ExportRow {
+  user_id: string;
+  template_id: string;
+  import_id: string | null;
+  format: SheetFormat;
+  template_name: string;
+  columns: unknown;
+}
+
+/**
+ * The export kind's work: streams the records from PostgreSQL through a cursor into a streaming
+ * xlsx or csv writer, whose bytes are stored chunk by chunk as they come, in the run's transaction.
+ * The file, the row count and COMPLETED commit together (runJob.ts), so an export has its whole
+ * file or none. Files are deleted `ttlHours` after they were written.
+ */
+export function exportJob(pool: pg.Pool, ttlHours: number): JobService {
+  return {
+    kind: "Export",
+    resetOnStart: "row_count = null",
+    async run(tx, exportId) {
+      const {
+        rows: [found],
+      } = await tx.query<ExportRow>(
+        `select e.user_id, e.template_id, e.import_id, e.format, t.name as template_name, t.columns
+         from exports e join import_templates t on t.id = e.template_id where e.id = $1`,
+        [exportId],
+      );
+      if (!found) throw new Error(`Export ${exportId} does not exist.`);
+      // a second connection, since a connection runs one query at a time and both sides work at
+      // once: the cursor reads on this one (one snapshot for the whole read, so rows committed
+      // meanwhile cannot half-appear), the file's chunks are written on `tx`
+      const written = await withTransaction(
+        pool,
+        (reader) => writeExport(reader, tx, found),
+        "begin isolation level repeatable read read only",
+      );
+      // clock_timestamp(): now() would date it when the transaction began
+      await tx.query(
+        `update exports set file_id = $2, file_name = $3, file_size = $4, row_count = $5,
+           expires_at = clock_timestamp() + make_interval(hours => $6)
+         where id = $1`,
+        [
+          exportId,
+          written.fileId,
+          exportFileName(found.template_name, found.format, new Date()),
+          written.size,
+          written.rows,
+          ttlHours,
+        ],
+      );
+      return { status: "COMPLETED" };
+    },
+  };
+}
+
+/**
+ * Streams the records out of `reader` (a cursor) into a sheet writer whose bytes are stored on
+ * `tx` as they come.
+ */
+async function writeExport(reader: pg.PoolClient, tx: pg.PoolClient, found: ExportRow) {
+  const columns = parseColumns(found.columns);
+  const out = new PassThrough();
+  const writer = createSheetWriter(found.format, out, { sheetName: found.template_name, columns });
+  // storage reads `out` while the writer fills it: a slow insert makes `out` full, which makes the
+  // writer wait for 'drain', which stops the cursor fetching: memory stays flat end to end
+  const stored = storeFile(tx, found.user_id, out);
+  const produced = (async () => {
+    let rows = 0;
+    const records = cursorRows<{ data: Record<string, JsonValue> }>(
+      reader,
+      "export_records",
+      // records in the order people saw them: import by import, row by row
+      `select r.data from records r join imports i on i.id = r.import_id
+       where i.template_id = $1 and i.user_id = $2 and i.status = 'COMPLETED'
+         and ($3::uuid is null or i.id = $3::uuid)
+       order by i.created_at, i.id, r.row_number`,
+      [found.template_id, found.user_id, found.import_id],
+    );
+    for await (const { data } of records) {
+      await writer.addRow(columns.map((column) => data[column.key] ?? null));
+      rows++;
+    }
+    await writer.end();
+    return rows;
+  })();
+  // whichever side fails first must stop the other, or it would wait forever
+  const abort = (err: unknown) => {
+    out.destroy(coerceError(err));
+    throw err;
+  };
+  const [file, rows] = await Promise.all([stored.catch(abort), produced.catch(abort)]).catch(async (err) => {
+    await Promise.allSettled([stored, produced]);
+    throw err;
+  });
+  return { fileId: file.fileId, size: file.size, rows };
+}
