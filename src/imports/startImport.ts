@@ -4,6 +4,7 @@ import type { Database } from "../db/database.js";
 import { withTransaction } from "../db/withTransaction.js";
 import type { Import } from "../generated/prisma/client.js";
 import { enqueueJob } from "../jobs/enqueueJob.js";
+import { coerceError } from "../lib.js";
 import { notFound, UserError } from "../errors.js";
 import { isUuid } from "../db/isUuid.js";
 import { detectFileType, SNIFF_LENGTH, type SpreadsheetKind } from "../spreadsheet/index.js";
@@ -99,8 +100,9 @@ export async function startImport(
       );
       return enqueueJob(tx, "Import", created!.id, config);
     });
-  } catch (err) {
+  } catch (caught) {
     stream?.destroy();
+    const err = coerceError(caught);
     // graphql-upload-minimal fails the stream (or createReadStream) with a 413 past its maxFileSize
     if ((err as { status?: number }).status === 413) throw tooLarge(config.maxUploadBytes);
     throw err;

@@ -183,7 +183,7 @@ export class JobEvents {
     try {
       for (const { kind, id } of await findChangedJobs(this.prisma, userIds, since)) this.refresh(kind, id);
     } catch (err) {
-      this.logger.error({ err }, "job events: catch-up read failed");
+      this.logger.error({ err: coerceError(err) }, "job events: catch-up read failed");
     }
   }
 
@@ -215,7 +215,7 @@ export class JobEvents {
           if (job) this.fanOut(job);
         } catch (err) {
           // the LISTEN connection's catch-up re-reads after an outage; nothing else to do here
-          this.logger.error({ err, jobId: id }, "job events: could not read job");
+          this.logger.error({ err: coerceError(err), jobId: id }, "job events: could not read job");
         }
       } while (state.again);
       this.reading.delete(id);
