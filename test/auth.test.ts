@@ -1,7 +1,10 @@
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { print, type ExecutionResult } from "graphql";
+import type { Client } from "graphql-ws";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, wsRequest, type TestApp } from "./helpers/testApp.js";
-import { LogIn, LogOut, Me, SignUp } from "./operations.js";
+import { LogIn, LogOut, Me, MyJobsSubscription, SignUp } from "./operations.js";
 
 let t: TestApp;
 let sql: pg.Pool;
@@ -139,26 +142,119 @@ describe("tokens", () => {
   });
 });
 
-describe("over graphql-ws", () => {
-  it("answers me for the token in connectionParams", async () => {
-    const { token, user } = await signUp();
-    const client = t.wsClient({ authorization: `Bearer ${token}` });
-    const result = await wsRequest(client, Me);
-    expect(result.data?.me?.id).toBe(user.id);
+/**
+ * The first result of one operation over graphql-ws that carries `headers` as GraphiQL sends its
+ * Headers tab: in the subscribe message's `payload.extensions.headers`.
+ */
+function wsRequestWithHeaders<R>(
+  client: Client,
+  document: TypedDocumentNode<R, Record<string, never>>,
+  headers: Record<string, string>,
+): Promise<ExecutionResult<R>> {
+  return new Promise((resolve, reject) => {
+    const unsubscribe = client.subscribe<R>(
+      { query: print(document), extensions: { headers } },
+      {
+        next: (value) => {
+          // a subscription that did start would keep running: its first result is the answer
+          unsubscribe();
+          resolve(value as ExecutionResult<R>);
+        },
+        error: reject,
+        complete: () => reject(new Error("completed without a result")),
+      },
+    );
   });
+}
+
+describe("over graphql-ws", () => {
+  it.each(["authorization", "Authorization", "AUTHORIZATION"])(
+    "answers me for the token in connectionParams.%s",
+    async (key) => {
+      const { token, user } = await signUp();
+      const client = t.wsClient({ [key]: `Bearer ${token}` });
+      const result = await wsRequest(client, Me);
+      expect(result.data?.me?.id).toBe(user.id);
+    },
+  );
 
   it("answers me as null for an anonymous connection", async () => {
     const result = await wsRequest(t.wsClient(), Me);
     expect(result.data?.me).toBeNull();
   });
 
-  it("closes the socket with 4403 for a bad token", async () => {
-    const client = t.wsClient({ authorization: "Bearer not-a-real-token" });
+  it("closes the socket with 4403 for a bad token, whatever the letter case of its key", async () => {
+    const client = t.wsClient({ Authorization: "Bearer not-a-real-token" });
     const closed = new Promise<{ code: number }>((resolve) =>
       client.on("closed", (event) => resolve(event as { code: number })),
     );
     await expect(wsRequest(client, Me)).rejects.toBeTruthy();
     expect((await closed).code).toBe(4403);
+  });
+});
+
+describe("headers in a subscribe message (GraphiQL's Headers tab)", () => {
+  it("run the operation as their token's user, on an anonymous connection", async () => {
+    const { token, user } = await signUp();
+    const client = t.wsClient();
+    for (const key of ["Authorization", "authorization", "AUTHORIZATION"]) {
+      const result = await wsRequestWithHeaders(client, Me, { [key]: `Bearer ${token}` });
+      expect(result.errors, key).toBeUndefined();
+      expect(result.data?.me?.id, key).toBe(user.id);
+    }
+    // the next operation without headers is the connection's again
+    expect((await wsRequest(client, Me)).data?.me).toBeNull();
+  });
+
+  it("decide who runs the operation over the connection's token", async () => {
+    const connectionUser = await signUp();
+    const headerUser = await signUp();
+    const client = t.wsClient({ authorization: `Bearer ${connectionUser.token}` });
+    const result = await wsRequestWithHeaders(client, Me, { Authorization: `Bearer ${headerUser.token}` });
+    expect(result.data?.me?.id).toBe(headerUser.user.id);
+    // headers without a token leave the operation to the connection's user
+    const other = await wsRequestWithHeaders(client, Me, { "X-Request-Id": "1" });
+    expect(other.data?.me?.id).toBe(connectionUser.user.id);
+  });
+
+  it("with a rejected token make the operation UNAUTHENTICATED, never the connection's user", async () => {
+    const { token } = await signUp();
+    const revoked = await signUp();
+    await t.request(LogOut, {}, revoked.token);
+    const client = t.wsClient({ authorization: `Bearer ${token}` });
+
+    const me = await wsRequestWithHeaders(client, Me, { Authorization: `Bearer ${revoked.token}` });
+    expect(codes(me)).toEqual(["UNAUTHENTICATED"]);
+    expect(me.errors?.[0]?.message).toBe("Your session has expired or was revoked. Log in again.");
+    expect(me.data?.me ?? null).toBeNull();
+
+    const jobs = await wsRequestWithHeaders(client, MyJobsSubscription, { authorization: "Basic dXNlcjpwYXNz" });
+    expect(codes(jobs)).toEqual(["UNAUTHENTICATED"]);
+
+    // the socket stays open and the connection's own token still works
+    expect((await wsRequest(client, Me)).data?.me).not.toBeNull();
+  });
+});
+
+describe("the download routes", () => {
+  const nowhere = "/exports/00000000-0000-4000-8000-000000000000/download";
+  const get = async (headers: Record<string, string>) => {
+    const response = await fetch(new URL(nowhere, t.url), { headers });
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    return { status: response.status, ...body.error };
+  };
+
+  it("take the same bearer token, and tell a missing token from a rejected one", async () => {
+    const { token } = await signUp();
+    // authenticated: the export is simply not there
+    expect(await get({ Authorization: `Bearer ${token}` })).toMatchObject({ status: 404, code: "NOT_FOUND" });
+    expect(await get({})).toEqual({ status: 401, code: "UNAUTHENTICATED", message: "You must be logged in." });
+    await t.request(LogOut, {}, token);
+    expect(await get({ authorization: `Bearer ${token}` })).toEqual({
+      status: 401,
+      code: "UNAUTHENTICATED",
+      message: "Your session has expired or was revoked. Log in again.",
+    });
   });
 });
 

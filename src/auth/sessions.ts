@@ -34,13 +34,3 @@ export async function findViewer(prisma: PrismaClient, token: string): Promise<V
 export async function revokeSession(prisma: PrismaClient, sessionId: string): Promise<void> {
   await prisma.session.deleteMany({ where: { id: sessionId } });
 }
-
-/**
- * The token in an `Authorization: Bearer <token>` value. `undefined` when there is no header;
- * an empty string when there is one that is not a bearer token, which no session matches.
- */
-export function bearerToken(authorization: unknown): string | undefined {
-  if (authorization === undefined || authorization === null || authorization === "") return undefined;
-  const match = typeof authorization === "string" ? /^Bearer\s+(\S+)\s*$/i.exec(authorization) : null;
-  return match?.[1] ?? "";
-}

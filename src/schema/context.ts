@@ -1,3 +1,4 @@
+import { unauthenticatedMessage } from "../auth/authenticate.js";
 import type { Viewer } from "../auth/sessions.js";
 import type { Config } from "../config.js";
 import type { Database, PrismaClient } from "../db/database.js";
@@ -27,8 +28,5 @@ export function requireViewer(ctx: Context): Viewer {
 
 /** Why a request has no viewer, as a client-facing error. */
 export function rejection(ctx: Context): UserError {
-  return new UserError(
-    "UNAUTHENTICATED",
-    ctx.tokenRejected ? "Your session has expired or was revoked. Log in again." : "You must be logged in.",
-  );
+  return new UserError("UNAUTHENTICATED", unauthenticatedMessage(ctx));
 }

@@ -1,9 +1,10 @@
 import type { Server } from "node:http";
-import { GraphQLError, type ExecutionArgs } from "graphql";
+import type { ExecutionArgs } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
-import { bearerToken, findViewer, type Viewer } from "../auth/sessions.js";
+import { ANONYMOUS, authenticate, type Authentication } from "../auth/authenticate.js";
 import type { Database } from "../db/database.js";
+import { UserError } from "../errors.js";
 import type { Yoga } from "./yoga.js";
 
 /** Largest WebSocket message we accept; GraphQL operations are small. */
@@ -14,7 +15,7 @@ const CONNECTION_INIT_WAIT_MS = 3_000;
 export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 100;
 
 // set in onConnect: one token lookup per connection, not per operation
-type Extra = { viewer?: Viewer | null };
+type Extra = { auth?: Authentication };
 
 type EnvelopedArgs = ExecutionArgs & {
   rootValue: { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
@@ -23,7 +24,9 @@ type EnvelopedArgs = ExecutionArgs & {
 /**
  * graphql-ws on the HTTP server's `/graphql` path, executing through Yoga's envelop. Clients
  * authenticate with `connectionParams: { authorization: "Bearer <token>" }`; a rejected token
- * closes the socket with 4403 Forbidden.
+ * closes the socket with 4403 Forbidden. An operation may also carry its own headers in
+ * `extensions.headers`, as GraphiQL sends its Headers tab: a token there decides who runs that
+ * operation, like a request's header over HTTP (a rejected one makes it UNAUTHENTICATED).
  */
 export function attachGraphqlWs(server: Server, yoga: Yoga, db: Database): { dispose(): Promise<void> | void } {
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: MAX_PAYLOAD_BYTES });
@@ -33,21 +36,17 @@ export function attachGraphqlWs(server: Server, yoga: Yoga, db: Database): { dis
       execute: (args) => (args as EnvelopedArgs).rootValue.execute(args) as never,
       subscribe: (args) => (args as EnvelopedArgs).rootValue.subscribe(args) as never,
       onConnect: async (ctx) => {
-        const token = bearerToken(ctx.connectionParams?.authorization);
-        if (token === undefined) {
-          ctx.extra.viewer = null;
-          return true;
-        }
-        ctx.extra.viewer = await findViewer(db.prisma, token);
-        return ctx.extra.viewer !== null;
+        ctx.extra.auth = await authenticate(db.prisma, ctx.connectionParams);
+        return !ctx.extra.auth.tokenRejected;
       },
       onSubscribe: async (ctx, _id, payload) => {
         // graphql-ws has already counted this operation in ctx.subscriptions
         if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
           return [
-            new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} operations may be open on one connection.`, {
-              extensions: { code: "TOO_MANY_SUBSCRIPTIONS" },
-            }),
+            new UserError(
+              "TOO_MANY_SUBSCRIPTIONS",
+              `At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} operations may be open on one connection.`,
+            ),
           ];
         }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
@@ -55,7 +54,7 @@ export function attachGraphqlWs(server: Server, yoga: Yoga, db: Database): { dis
           req: ctx.extra.request,
           socket: ctx.extra.socket,
           params: payload,
-          viewer: ctx.extra.viewer ?? null,
+          auth: await operationAuth(db, payload.extensions?.headers, ctx.extra.auth),
         });
         const args: EnvelopedArgs = {
           schema,
@@ -73,4 +72,15 @@ export function attachGraphqlWs(server: Server, yoga: Yoga, db: Database): { dis
   );
   // closes every socket with 1001 Going Away, then the server
   return graphqlWs;
+}
+
+/** Who runs one operation: the token in its own headers when they have one, else the connection's. */
+async function operationAuth(
+  db: Database,
+  headers: unknown,
+  connection: Authentication = ANONYMOUS,
+): Promise<Authentication> {
+  if (typeof headers !== "object" || headers === null) return connection;
+  const own = await authenticate(db.prisma, headers as Record<string, unknown>);
+  return own.viewer || own.tokenRejected ? own : connection;
 }

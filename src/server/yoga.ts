@@ -1,22 +1,23 @@
 import { createYoga, maskError, type YogaServerInstance } from "graphql-yoga";
-import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { bearerToken, findViewer, type Viewer } from "../auth/sessions.js";
+import { authenticate, type Authentication } from "../auth/authenticate.js";
 import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
 import type { Logger } from "../logger.js";
 import type { JobEvents } from "../realtime/jobEvents.js";
 import type { Context } from "../schema/context.js";
 import { schema } from "../schema/index.js";
+import { useCsrfHeader } from "./useCsrfHeader.js";
 import { useUploads } from "./useUploads.js";
+import { useVariableErrors } from "./useVariableErrors.js";
 
 /** What the HTTP adapter (or our graphql-ws wiring) hands the context factory. */
 export interface ServerContext {
   req?: IncomingMessage;
   res?: ServerResponse;
-  /** Set by the WebSocket server, which authenticates once per connection in `onConnect`. */
-  viewer?: Viewer | null;
+  /** Set by the WebSocket server, which authenticates at `connection_init` and per operation. */
+  auth?: Authentication;
 }
 
 export type Yoga = YogaServerInstance<ServerContext, Context>;
@@ -32,7 +33,7 @@ export function createGraphQL(config: Config, db: Database, jobEvents: JobEvents
     landingPage: false,
     // a browser form could post multipart or GET across sites without a preflight; a custom
     // header cannot be sent that way, so requiring one on such requests stops CSRF
-    plugins: [useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf"] }), useUploads(config.maxUploadBytes + 1)],
+    plugins: [useCsrfHeader(), useUploads(config.maxUploadBytes + 1), useVariableErrors()],
     graphiql: { subscriptionsProtocol: "WS", title: "xls-importer" },
     // GraphiQL with its code inlined: the default page loads it from a CDN, out of reach on a closed network
     renderGraphiQL,
@@ -50,15 +51,8 @@ export function createGraphQL(config: Config, db: Database, jobEvents: JobEvents
       },
     },
     context: async (initial) => {
-      let viewer = initial.viewer ?? null;
-      let tokenRejected = false;
-      if (initial.viewer === undefined) {
-        const token = bearerToken(initial.request.headers.get("authorization") ?? undefined);
-        if (token !== undefined) {
-          viewer = await findViewer(db.prisma, token);
-          tokenRejected = viewer === null;
-        }
-      }
+      const { viewer, tokenRejected } =
+        initial.auth ?? (await authenticate(db.prisma, initial.request.headers.get("authorization")));
       return { db, prisma: db.prisma, config, logger, jobEvents, viewer, tokenRejected };
     },
   });
