@@ -15,6 +15,11 @@ const SHUTDOWN_GRACE_MS = 5_000;
 export interface App {
   /** The GraphQL endpoint's URL, when this process serves HTTP. */
   url: string | undefined;
+  /**
+   * Answers a request to the GraphQL endpoint in-process, as the socket would (no socket, so no
+   * multipart uploads), when this process serves HTTP: for tests that are not about HTTP itself.
+   */
+  fetch: ((request: Request) => Promise<Response>) | undefined;
   db: Database;
   /** The graphile-worker runner, when this process runs jobs. */
   worker: Runner | undefined;
@@ -45,6 +50,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     disposers.push(() => db.dispose());
 
     let url: string | undefined;
+    let fetchInProcess: App["fetch"];
     if (config.role !== "worker") {
       const jobEvents = await JobEvents.start(db.url, db.prisma, logger);
       disposers.push(() => jobEvents.dispose());
@@ -66,6 +72,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       });
       const { port } = server.address() as AddressInfo;
       url = `http://localhost:${port}${yoga.graphqlEndpoint}`;
+      fetchInProcess = async (request) => yoga.fetch(request);
       logger.info({ url }, `GraphQL (GraphiQL, graphql-ws, SSE) at ${url}`);
     }
 
@@ -75,7 +82,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       disposers.push(() => runner?.stop());
       logger.info({ concurrency: config.workerConcurrency }, "worker started");
     }
-    return { url, db, worker: runner, stop };
+    return { url, fetch: fetchInProcess, db, worker: runner, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -1,6 +1,8 @@
+import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isFinal, orderColumns, uploadFile, waitForImport, xlsFile, xlsxFile } from "./helpers/imports.js";
+import { jobHistory, recordJobHistory, retryNow, type JobVersion } from "./helpers/jobHistory.js";
 import { runTaskNow } from "./helpers/jobs.js";
 import { startTestApp, type TestApp } from "./helpers/testApp.js";
 import { zipOf } from "./spreadsheet/fixtures.js";
@@ -20,17 +22,12 @@ const MAX_UPLOAD_BYTES = 64 * 1024;
 
 let t: TestApp;
 let sql: pg.Pool;
-let token: string;
-let templateId: string;
 
 beforeAll(async () => {
-  // two attempts: enough to see a retry succeed, and a last attempt fail, without long backoffs
+  // two attempts: enough to see a retry succeed, and a last attempt fail
   t = await startTestApp({ env: { MAX_ATTEMPTS: "2", MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES) } });
   sql = new pg.Pool({ connectionString: t.database.url });
-  token = (await t.request(SignUp, { email: "importer@example.com", password: "long enough" })).data!.signUp.token;
-  const created = await t.request(CreateTemplate, { input: { name: "Orders", columns: orderColumns } }, token);
-  expect(created.errors).toBeUndefined();
-  templateId = created.data!.createImportTemplate.id;
+  await recordJobHistory(t.database.url);
 });
 
 afterAll(async () => {
@@ -41,15 +38,39 @@ afterAll(async () => {
 const codes = (result: { errors?: ReadonlyArray<{ extensions?: Record<string, unknown> }> }) =>
   result.errors?.map((e) => e.extensions?.code);
 
-async function importAndWait(file: Buffer, name: string) {
+interface Owner {
+  token: string;
+  templateId: string;
+}
+
+/** A new user with an "Orders" template of their own: each describe block makes its own. */
+async function newOwner(app: TestApp = t): Promise<Owner> {
+  const signUp = await app.request(SignUp, { email: `${randomUUID()}@example.com`, password: "long enough" });
+  expect(signUp.errors).toBeUndefined();
+  const token = signUp.data!.signUp.token;
+  const created = await app.request(CreateTemplate, { input: { name: "Orders", columns: orderColumns } }, token);
+  expect(created.errors).toBeUndefined();
+  return { token, templateId: created.data!.createImportTemplate.id };
+}
+
+/** startImport, which answers with the import as it wrote it: PENDING, QUEUED, not yet attempted. */
+async function startImport({ token, templateId }: Owner, file: Buffer, name: string) {
   const started = await uploadFile(t, token, templateId, file, name);
   expect(started.errors).toBeUndefined();
-  const id = started.data!.startImport.id;
+  expect(started.data!.startImport).toMatchObject({ status: "PENDING", phase: "QUEUED", attempts: 0 });
+  return started.data!.startImport;
+}
+
+async function importAndWait(owner: Owner, file: Buffer, name: string) {
+  const { id } = await startImport(owner, file, name);
   await waitForImport(t.database.url, id, isFinal);
-  const result = await t.request(GetImport, { id, first: 100 }, token);
+  const result = await t.request(GetImport, { id, first: 100 }, owner.token);
   expect(result.errors).toBeUndefined();
   return result.data!.import!;
 }
+
+/** `states` with each run of repeats folded into one: progress writes repeat a job's status and phase. */
+const folded = (states: string[]) => states.filter((state, i) => state !== states[i - 1]);
 
 const shipDate = new Date(Date.UTC(2024, 0, 15));
 const expectedRecords = [
@@ -71,12 +92,17 @@ const expectedRecords = [
 ];
 
 describe("startImport happy path", () => {
+  let owner: Owner;
+  beforeAll(async () => {
+    owner = await newOwner();
+  });
+
   it("imports an xlsx with typed values, then deletes the stored file", async () => {
     const file = await xlsxFile([
       ["Widget", 3, 9.99, true, shipDate, "Buyer@Example.com"],
       ["Gadget", "10", "0.5", "no", null, null],
     ]);
-    const imported = await importAndWait(file, "orders.xlsx");
+    const imported = await importAndWait(owner, file, "orders.xlsx");
     expect(imported).toMatchObject({
       status: "COMPLETED",
       phase: "DONE",
@@ -89,7 +115,7 @@ describe("startImport happy path", () => {
       errorMessage: null,
       backgroundJobId: null,
       attempts: 1,
-      template: { id: templateId },
+      template: { id: owner.templateId },
     });
     expect(Date.parse(imported.processingCompletedAt!)).toBeGreaterThanOrEqual(
       Date.parse(imported.processingStartedAt!),
@@ -100,12 +126,27 @@ describe("startImport happy path", () => {
     expect(stored.rows[0].file_id).toBeNull();
   });
 
+  it("commits PENDING, then PROCESSING through each phase in order, then COMPLETED", async () => {
+    const { id } = await startImport(owner, await xlsxFile([["Widget", 3, 9.99]]), "phases.xlsx");
+    const history = await jobHistory(t.database.url, id);
+    expect(folded(history.map((v) => `${v.status} ${v.phase}`))).toEqual([
+      "PENDING QUEUED",
+      "PROCESSING PARSING",
+      "PROCESSING VALIDATING",
+      "PROCESSING SAVING",
+      "COMPLETED DONE",
+    ]);
+    const processed = history.map((v) => v.rows_processed);
+    expect(processed).toEqual([...processed].sort((a, b) => a! - b!));
+    expect(history.at(-1)).toMatchObject({ attempts: 1, rows_processed: 1, rows_imported: 1 });
+  });
+
   it("imports a legacy .xls", async () => {
     const file = xlsFile([
       ["Widget", 3, 9.99, true, shipDate, "Buyer@Example.com"],
       ["Gadget", "10", "0.5", "no", null, null],
     ]);
-    const imported = await importAndWait(file, "orders.xls");
+    const imported = await importAndWait(owner, file, "orders.xls");
     expect(imported.status).toBe("COMPLETED");
     expect(imported.records.edges.map((e) => e.node)).toEqual(expectedRecords);
   });
@@ -115,29 +156,35 @@ describe("startImport happy path", () => {
       "\uFEFFName;Quantity;Unit Price;Active;Ship Date;Contact Email\n" +
       'Widget;3;9.99;TRUE;2024-01-15;"Buyer@Example.com"\n' +
       '"Gadget";10;0.5;no;;\n';
-    const imported = await importAndWait(Buffer.from(csv), "orders.xlsx.txt");
+    const imported = await importAndWait(owner, Buffer.from(csv), "orders.xlsx.txt");
     expect(imported.status).toBe("COMPLETED");
     expect(imported.records.edges.map((e) => e.node)).toEqual(expectedRecords);
   });
 
   it("pages through records with cursors", async () => {
     const rows = Array.from({ length: 5 }, (_, i) => [`Item ${i}`, i, 1.5, true, null, null]);
-    const imported = await importAndWait(await xlsxFile(rows), "five.xlsx");
-    const page1 = (await t.request(GetImport, { id: imported.id, first: 2 }, token)).data!.import!.records;
+    const imported = await importAndWait(owner, await xlsxFile(rows), "five.xlsx");
+    const page = (first: number, after?: string | null) =>
+      t.request(GetImport, { id: imported.id, first, after }, owner.token);
+    const page1 = (await page(2)).data!.import!.records;
     expect(page1.edges.map((e) => e.node.rowNumber)).toEqual([2, 3]);
     expect(page1.pageInfo.hasNextPage).toBe(true);
-    const page2 = (await t.request(GetImport, { id: imported.id, first: 10, after: page1.pageInfo.endCursor }, token))
-      .data!.import!.records;
+    const page2 = (await page(10, page1.pageInfo.endCursor)).data!.import!.records;
     expect(page2.edges.map((e) => e.node.rowNumber)).toEqual([4, 5, 6]);
     expect(page2.pageInfo.hasNextPage).toBe(false);
 
     // a records cursor means nothing to the errors connection
-    const misused = await t.request(GetImport, { id: imported.id, errorsAfter: page1.pageInfo.endCursor }, token);
+    const misused = await t.request(GetImport, { id: imported.id, errorsAfter: page1.pageInfo.endCursor }, owner.token);
     expect(codes(misused)).toEqual(["BAD_USER_INPUT"]);
   });
 });
 
 describe("row errors", () => {
+  let owner: Owner;
+  beforeAll(async () => {
+    owner = await newOwner();
+  });
+
   it("keeps valid rows, rejects invalid ones with Excel's row numbers, skipping empty rows", async () => {
     const file = await xlsxFile([
       ["Widget", 3, 9.99, true, shipDate, "a@example.com"], // row 2
@@ -146,7 +193,7 @@ describe("row errors", () => {
       ["Gizmo", 1.5, 1, null, null, null], // row 5: not a whole number
       ["Thing", 1, 2, null, null, null], // row 6
     ]);
-    const imported = await importAndWait(file, "mixed.xlsx");
+    const imported = await importAndWait(owner, file, "mixed.xlsx");
     expect(imported).toMatchObject({ status: "COMPLETED", rowsTotal: 4, rowsImported: 2, rowsFailed: 2 });
     expect(imported.records.edges.map((e) => e.node.rowNumber)).toEqual([2, 6]);
     const errors = imported.errors.edges.map((e) => e.node);
@@ -165,6 +212,7 @@ describe("row errors", () => {
 
   it("fails a file with no valid rows, saying how many rows had errors", async () => {
     const imported = await importAndWait(
+      owner,
       await xlsxFile([
         ["", 1, 1],
         ["x", 1, "abc"],
@@ -183,9 +231,28 @@ describe("row errors", () => {
 });
 
 describe("files that cannot be imported", () => {
+  let owner: Owner;
+  beforeAll(async () => {
+    owner = await newOwner();
+  });
+
+  /** What the owner has stored: imports, files and file chunks. */
+  async function stored() {
+    const { rows } = await sql.query(
+      `select (select count(*) from imports i join import_templates t on t.id = i.template_id where t.id = $1)::int
+                as imports,
+              (select count(*) from stored_files f where f.user_id = t.user_id)::int as files,
+              (select count(*) from stored_file_chunks c join stored_files f on f.id = c.file_id
+                where f.user_id = t.user_id)::int as chunks
+       from import_templates t where t.id = $1`,
+      [owner.templateId],
+    );
+    return rows[0];
+  }
+
   it("fails at once, for good, when required columns are missing", async () => {
     const file = await xlsxFile([["Widget", 3]], ["name", "QUANTITY", "Notes"]);
-    const imported = await importAndWait(file, "missing.xlsx");
+    const imported = await importAndWait(owner, file, "missing.xlsx");
     expect(imported).toMatchObject({
       status: "FAILED",
       errorMessage: "Missing required column(s): Unit Price",
@@ -198,7 +265,7 @@ describe("files that cannot be imported", () => {
   it("fails a corrupt workbook with a message a person understands", async () => {
     const good = await xlsxFile([["Widget", 3, 9.99]]);
     const corrupt = Buffer.concat([good.subarray(0, 200), Buffer.from("xl/workbook.xml"), Buffer.alloc(300, 7)]);
-    const imported = await importAndWait(corrupt, "corrupt.xlsx");
+    const imported = await importAndWait(owner, corrupt, "corrupt.xlsx");
     expect(imported.status).toBe("FAILED");
     expect(imported.attempts).toBe(1);
     expect(imported.errorMessage).toMatch(/^[A-Z].*\.$/);
@@ -210,75 +277,101 @@ describe("files that cannot be imported", () => {
     ["a ZIP with no workbook inside", zipOf([["notes.txt", "hello"]]), "archive.xlsx"],
     ["binary junk", Buffer.from([0, 1, 2, 3, 255, 254, 0, 0]), "data.csv"],
   ])("refuses %s at once with UNSUPPORTED_FILE_TYPE, keeping nothing", async (_what, file, name) => {
-    const before = await counts();
-    const result = await uploadFile(t, token, templateId, file, name);
+    const before = await stored();
+    const result = await uploadFile(t, owner.token, owner.templateId, file, name);
     expect(codes(result)).toEqual(["UNSUPPORTED_FILE_TYPE"]);
     expect(result.errors![0]!.message).toMatch(/not supported|not an Excel workbook/);
-    expect(await counts()).toEqual(before);
+    expect(await stored()).toEqual(before);
   });
 
   it("refuses a file over MAX_UPLOAD_BYTES with FILE_TOO_LARGE, keeping nothing of it", async () => {
-    const before = await counts();
+    const before = await stored();
     const big = Buffer.from("Name,Quantity,Unit Price\n" + "Widget,1,2\n".repeat(MAX_UPLOAD_BYTES / 8));
-    const result = await uploadFile(t, token, templateId, big, "big.csv");
+    const result = await uploadFile(t, owner.token, owner.templateId, big, "big.csv");
     expect(codes(result)).toEqual(["FILE_TOO_LARGE"]);
-    expect(await counts()).toEqual(before);
+    expect(await stored()).toEqual(before);
   });
 
   it("requires the CSRF header on multipart requests", async () => {
-    const result = await uploadFile(t, token, templateId, Buffer.from("Name\nx\n"), "x.csv", {});
+    const result = await uploadFile(t, owner.token, owner.templateId, Buffer.from("Name\nx\n"), "x.csv", {});
     expect(result.status).toBe(403);
     expect(result.errors?.[0]?.message).toMatch(/CSRF/);
   });
 });
 
 describe("retries", () => {
-  it("retries a transient failure with backoff, showing PENDING with the attempt, then succeeds", async () => {
+  let owner: Owner;
+  beforeAll(async () => {
+    owner = await newOwner();
+  });
+
+  /** Runs `fn` while every write of records fails, as a lost table would make it. */
+  async function withRecordsAway<T>(fn: () => Promise<T>): Promise<T> {
     await sql.query("alter table records rename to records_away");
-    let id: string;
     try {
-      const started = await uploadFile(t, token, templateId, Buffer.from("Name,Unit Price\nWidget,2\n"), "t.csv");
-      id = started.data!.startImport.id;
-      const waiting = await waitForImport(t.database.url, id, (row) => row.attempts === 1 && row.status === "PENDING");
-      expect(waiting.error_message).toMatch(/^Attempt 1 of 2 failed \(.*records.*\); it will be retried\.$/);
-      expect(waiting.background_job_id).not.toBeNull();
+      return await fn();
     } finally {
       await sql.query("alter table records_away rename to records");
     }
-    const done = await waitForImport(t.database.url, id, isFinal);
-    expect(done).toMatchObject({ status: "COMPLETED", attempts: 2, rows_imported: 1, error_message: null });
+  }
+
+  const firstAttemptFailed = (v: JobVersion) => v.status === "PENDING" && v.attempts === 1;
+
+  it("retries a transient failure after a backoff, PENDING with the attempt meanwhile, then succeeds", async () => {
+    const started = await withRecordsAway(async () => {
+      const started = await startImport(owner, Buffer.from("Name,Unit Price\nWidget,2\n"), "t.csv");
+      await jobHistory(t.database.url, started.id, firstAttemptFailed);
+      return started;
+    });
+    // the retry is due after graphile-worker's backoff (e seconds after a first attempt); run it now
+    const { backoffMs } = await retryNow(t.database.url, started.backgroundJobId!);
+    expect(backoffMs).toBeGreaterThan(2_000);
+
+    const history = await jobHistory(t.database.url, started.id);
+    expect(folded(history.map((v) => `${v.status} ${v.attempts}`))).toEqual([
+      "PENDING 0",
+      "PROCESSING 1",
+      "PENDING 1",
+      "PROCESSING 2",
+      "COMPLETED 2",
+    ]);
+    const waiting = history.find(firstAttemptFailed)!;
+    expect(waiting.error_message).toMatch(/^Attempt 1 of 2 failed \(.*records.*\); it will be retried\.$/);
+    expect(waiting.background_job_id).toBe(started.backgroundJobId);
+    expect(history.at(-1)).toMatchObject({ rows_imported: 1, error_message: null, background_job_id: null });
   });
 
   it("fails after the last attempt with the reason, and retryImport runs it again", async () => {
-    await sql.query("alter table records rename to records_away");
-    let id: string;
-    try {
-      const started = await uploadFile(t, token, templateId, Buffer.from("Name,Unit Price\nWidget,2\n"), "r.csv");
-      id = started.data!.startImport.id;
-      const failed = await waitForImport(t.database.url, id, isFinal);
-      expect(failed.status).toBe("FAILED");
-      expect(failed.attempts).toBe(2);
-      expect(failed.error_message).toMatch(/^Import failed after 2 attempts: .*records/);
-      expect(failed.file_id).not.toBeNull(); // kept for retryImport
-    } finally {
-      await sql.query("alter table records_away rename to records");
-    }
+    const failed = await withRecordsAway(async () => {
+      const started = await startImport(owner, Buffer.from("Name,Unit Price\nWidget,2\n"), "r.csv");
+      await jobHistory(t.database.url, started.id, firstAttemptFailed);
+      await retryNow(t.database.url, started.backgroundJobId!);
+      return waitForImport(t.database.url, started.id, isFinal).then((row) => ({ ...row, id: started.id }));
+    });
+    expect(failed).toMatchObject({ status: "FAILED", attempts: 2, background_job_id: null });
+    expect(failed.error_message).toMatch(/^Import failed after 2 attempts: .*records/);
+    expect(failed.file_id).not.toBeNull(); // kept for retryImport
 
-    const retried = await t.request(RetryImport, { id }, token);
+    const retried = await t.request(RetryImport, { id: failed.id }, owner.token);
     expect(retried.errors).toBeUndefined();
-    // the answer is the import as it is now: the worker may already have started on it
-    expect(retried.data!.retryImport.status).not.toBe("FAILED");
-    expect(retried.data!.retryImport.errorMessage).toBeNull();
-    const done = await waitForImport(t.database.url, id, isFinal);
+    // the answer is the row retryImport wrote, whatever the worker does next
+    expect(retried.data!.retryImport).toMatchObject({
+      status: "PENDING",
+      phase: "QUEUED",
+      errorMessage: null,
+      attempts: 0,
+    });
+    expect(retried.data!.retryImport.backgroundJobId).not.toBeNull();
+    const done = await waitForImport(t.database.url, failed.id, isFinal);
     // attempts start again at 1: a new job ran it
     expect(done).toMatchObject({ status: "COMPLETED", rows_imported: 1, attempts: 1 });
 
-    const again = await t.request(RetryImport, { id }, token);
+    const again = await t.request(RetryImport, { id: failed.id }, owner.token);
     expect(codes(again)).toEqual(["BAD_USER_INPUT"]);
   });
 
   it("running the job again after it finished changes nothing", async () => {
-    const imported = await importAndWait(await xlsxFile([["Widget", 3, 9.99]]), "twice.xlsx");
+    const imported = await importAndWait(owner, await xlsxFile([["Widget", 3, 9.99]]), "twice.xlsx");
     const before = await sql.query("select * from imports where id = $1", [imported.id]);
     const records = await sql.query("select row_number, data from records where import_id = $1 order by row_number", [
       imported.id,
@@ -295,6 +388,11 @@ describe("retries", () => {
 });
 
 describe("templates", () => {
+  let owner: Owner;
+  beforeAll(async () => {
+    owner = await newOwner();
+  });
+
   it("rejects templates whose columns would be ambiguous or invalid", async () => {
     for (const columns of [
       [],
@@ -304,7 +402,7 @@ describe("templates", () => {
         { key: "name", header: "Other", type: "STRING" as const },
       ],
     ]) {
-      const result = await t.request(CreateTemplate, { input: { name: "T", columns } }, token);
+      const result = await t.request(CreateTemplate, { input: { name: "T", columns } }, owner.token);
       expect(codes(result)).toEqual(["BAD_USER_INPUT"]);
     }
   });
@@ -313,43 +411,47 @@ describe("templates", () => {
     const created = await t.request(
       CreateTemplate,
       { input: { name: "Short-lived", columns: [{ key: "name", header: "Name", type: "STRING", required: true }] } },
-      token,
+      owner.token,
     );
     const id = created.data!.createImportTemplate.id;
-    const started = await uploadFile(t, token, id, Buffer.from("Name\nWidget\n"), "n.csv");
-    const importId = started.data!.startImport.id;
+    const { id: importId } = await startImport({ ...owner, templateId: id }, Buffer.from("Name\nWidget\n"), "n.csv");
     await waitForImport(t.database.url, importId, isFinal);
 
-    expect((await t.request(DeleteTemplate, { id }, token)).data?.deleteImportTemplate).toBe(true);
-    expect(codes(await t.request(GetTemplate, { id }, token))).toEqual(["NOT_FOUND"]);
-    const names = (await t.request(Templates, {}, token)).data!.importTemplates.map((tpl) => tpl.name);
-    expect(names).not.toContain("Short-lived");
-    const imported = await t.request(GetImport, { id: importId }, token);
+    expect((await t.request(DeleteTemplate, { id }, owner.token)).data?.deleteImportTemplate).toBe(true);
+    expect(codes(await t.request(GetTemplate, { id }, owner.token))).toEqual(["NOT_FOUND"]);
+    const names = (await t.request(Templates, {}, owner.token)).data!.importTemplates.map((tpl) => tpl.name);
+    expect(names).toEqual(["Orders"]);
+    const imported = await t.request(GetImport, { id: importId }, owner.token);
     expect(imported.data!.import!.template.id).toBe(id);
     expect(imported.data!.import!.records.edges).toHaveLength(1);
-    expect(codes(await uploadFile(t, token, id, Buffer.from("Name\nWidget\n"), "n.csv"))).toEqual(["NOT_FOUND"]);
+    expect(codes(await uploadFile(t, owner.token, id, Buffer.from("Name\nWidget\n"), "n.csv"))).toEqual(["NOT_FOUND"]);
   });
 });
 
 describe("another user", () => {
+  let owner: Owner;
+  beforeAll(async () => {
+    owner = await newOwner();
+  });
+
   it("gets NOT_FOUND for everything of ours, exactly as for a missing id", async () => {
-    const imported = await importAndWait(await xlsxFile([["Widget", 3, 9.99]]), "mine.xlsx");
-    const other = (await t.request(SignUp, { email: "other@example.com", password: "long enough" })).data!.signUp.token;
+    const imported = await importAndWait(owner, await xlsxFile([["Widget", 3, 9.99]]), "mine.xlsx");
+    const other = (await newOwner()).token;
     const missing = "00000000-0000-4000-8000-000000000000";
     for (const id of [imported.id, missing, "not-a-uuid"]) {
       expect(codes(await t.request(GetImport, { id }, other))).toEqual(["NOT_FOUND"]);
       expect(codes(await t.request(GetJob, { id }, other))).toEqual(["NOT_FOUND"]);
       expect(codes(await t.request(RetryImport, { id }, other))).toEqual(["NOT_FOUND"]);
     }
-    for (const id of [templateId, missing]) {
+    for (const id of [owner.templateId, missing]) {
       expect(codes(await t.request(GetTemplate, { id }, other))).toEqual(["NOT_FOUND"]);
       expect(codes(await t.request(DeleteTemplate, { id }, other))).toEqual(["NOT_FOUND"]);
       expect(codes(await uploadFile(t, other, id, Buffer.from("Name\nx\n"), "x.csv"))).toEqual(["NOT_FOUND"]);
     }
     expect((await t.request(ListImports, {}, other)).data!.imports.edges).toEqual([]);
-    expect((await t.request(Templates, {}, other)).data!.importTemplates).toEqual([]);
+    expect((await t.request(Templates, {}, other)).data!.importTemplates.map((tpl) => tpl.name)).toEqual(["Orders"]);
     // and the owner still sees it
-    expect((await t.request(GetJob, { id: imported.id }, token)).data!.job).toMatchObject({
+    expect((await t.request(GetJob, { id: imported.id }, owner.token)).data!.job).toMatchObject({
       __typename: "Import",
       id: imported.id,
       status: "COMPLETED",
@@ -357,15 +459,25 @@ describe("another user", () => {
   });
 
   it("lists the owner's imports newest first, filtered by status", async () => {
-    const all = (await t.request(ListImports, { first: 100 }, token)).data!.imports.edges.map((e) => e.node);
-    expect(all.length).toBeGreaterThan(3);
-    const ordered = await sql.query(
-      "select id from imports where user_id = (select id from users where email = 'importer@example.com') order by created_at desc, id desc",
-    );
-    expect(all.map((i) => i.id)).toEqual(ordered.rows.map((r) => r.id));
-    const failed = (await t.request(ListImports, { status: "FAILED", first: 100 }, token)).data!.imports.edges;
-    expect(failed.length).toBeGreaterThan(0);
-    expect(failed.every((e) => e.node.status === "FAILED")).toBe(true);
+    const ids: string[] = [];
+    for (const [file, name] of [
+      [await xlsxFile([["Widget", 3, 9.99]]), "first.xlsx"],
+      [await xlsxFile([["", 1, "x"]]), "failing.xlsx"],
+      [await xlsxFile([["Gadget", 1, 1]]), "last.xlsx"],
+    ] as const) {
+      ids.push((await importAndWait(owner, file, name)).id);
+    }
+    const all = (await t.request(ListImports, { first: 100 }, owner.token)).data!.imports.edges.map((e) => e.node);
+    const [first, failing, last] = ids;
+    // newest first; any import an earlier test of this block made comes after these
+    expect(all.slice(0, 3).map((i) => [i.id, i.status])).toEqual([
+      [last, "COMPLETED"],
+      [failing, "FAILED"],
+      [first, "COMPLETED"],
+    ]);
+    const failed = (await t.request(ListImports, { status: "FAILED", first: 100 }, owner.token)).data!.imports.edges;
+    expect(failed.map((e) => e.node.id)).toEqual(all.filter((i) => i.status === "FAILED").map((i) => i.id));
+    expect(failed.map((e) => e.node.id)).toContain(failing);
   });
 });
 
@@ -373,16 +485,9 @@ describe("startImport without a worker", () => {
   it("returns PENDING with a queued job before anything is parsed", async () => {
     const api = await startTestApp({ role: "api" });
     try {
-      const owner = (await api.request(SignUp, { email: "api@example.com", password: "long enough" })).data!.signUp
-        .token;
-      const template = await api.request(CreateTemplate, { input: { name: "O", columns: orderColumns } }, owner);
-      const started = await uploadFile(
-        api,
-        owner,
-        template.data!.createImportTemplate.id,
-        await xlsxFile([["Widget", 3, 9.99]]),
-        "queued.xlsx",
-      );
+      const owner = await newOwner(api);
+      const file = await xlsxFile([["Widget", 3, 9.99]]);
+      const started = await uploadFile(api, owner.token, owner.templateId, file, "queued.xlsx");
       expect(started.data!.startImport).toMatchObject({ status: "PENDING", phase: "QUEUED" });
       const { id, backgroundJobId } = started.data!.startImport;
       const db = new pg.Client({ connectionString: api.database.url });
@@ -405,10 +510,3 @@ describe("startImport without a worker", () => {
     }
   });
 });
-
-async function counts() {
-  const { rows } = await sql.query(
-    "select (select count(*) from imports)::int as imports, (select count(*) from stored_files)::int as files, (select count(*) from stored_file_chunks)::int as chunks",
-  );
-  return rows[0];
-}
