@@ -1,7 +1,100 @@
 import { GraphQLError } from "graphql";
 
-/** The `extensions.code` values clients can rely on. */
-export type ErrorCode = "UNAUTHENTICATED" | "BAD_USER_INPUT" | "NOT_FOUND" | "FILE_TOO_LARGE" | "UNSUPPORTED_FILE_TYPE";
+/** What a client may rely on about one error code. */
+export interface ErrorCodeInfo {
+  /**
+   * The HTTP statuses this code answers with when the error is the whole response: a download,
+   * or a request refused before any operation ran. Empty when it only ever appears inside a
+   * GraphQL result or a WebSocket message.
+   */
+  statuses: readonly number[];
+  /** When a client sees it, in one line for people; the README's table shows it. */
+  description: string;
+}
+
+/**
+ * Every code a client can see: `extensions.code` on a GraphQL error, `error.code` in the JSON
+ * body of a download's error. Yoga's own codes are here too, since clients see those as well.
+ * The README's table is tested against this list, and the test suite fails on any error that
+ * reaches a client without one of these codes.
+ */
+export const ERROR_CODES = {
+  UNAUTHENTICATED: {
+    statuses: [401],
+    description:
+      "not logged in; a wrong email or password (same message for both); a revoked or expired token; a download link that is invalid or expired",
+  },
+  BAD_USER_INPUT: {
+    statuses: [400],
+    description:
+      "invalid input: an email, a short password, a template, a cursor, a variable of the wrong type or missing; `retryImport` of an import that is not `FAILED`",
+  },
+  NOT_FOUND: {
+    statuses: [404],
+    description: "the thing does not exist or is not yours (the two look the same)",
+  },
+  FILE_TOO_LARGE: {
+    statuses: [],
+    description: "an upload over `MAX_UPLOAD_BYTES`; nothing of it is kept",
+  },
+  UNSUPPORTED_FILE_TYPE: {
+    statuses: [],
+    description: "an upload that is not xlsx, xls or UTF-8 csv (a PNG, a zip with no workbook)",
+  },
+  TOO_MANY_SUBSCRIPTIONS: {
+    statuses: [],
+    description: "a 101st open operation on one WebSocket",
+  },
+  NOT_READY: {
+    statuses: [409],
+    description: "a download of an export that is not `COMPLETED`",
+  },
+  GONE: {
+    statuses: [410],
+    description: "a download of an export whose file has expired",
+  },
+  METHOD_NOT_ALLOWED: {
+    statuses: [405],
+    description: "a download requested with another method than GET or HEAD",
+  },
+  CSRF_HEADER_MISSING: {
+    statuses: [403],
+    description: "a multipart or GET request to `/graphql` without the `x-graphql-yoga-csrf` header",
+  },
+  BAD_REQUEST: {
+    statuses: [400, 405],
+    description:
+      "a request GraphQL cannot read: a body that is not JSON, no query, a damaged multipart body, a method other than GET or POST, a mutation over GET",
+  },
+  REQUEST_ENTITY_TOO_LARGE: {
+    statuses: [413],
+    description: "a request body over Yoga's limit, or a multipart request with more than one file",
+  },
+  GRAPHQL_PARSE_FAILED: {
+    statuses: [400],
+    description: "the query is not valid GraphQL syntax",
+  },
+  GRAPHQL_VALIDATION_FAILED: {
+    statuses: [400],
+    description: "the query does not fit the schema (an unknown field, a missing argument)",
+  },
+  OPERATION_RESOLUTION_FAILURE: {
+    statuses: [400],
+    description: "the document has several operations and `operationName` names none of them",
+  },
+  INTERNAL_SERVER_ERROR: {
+    statuses: [500],
+    description: "anything unexpected: the client sees `Unexpected error.`, the server logs it in full",
+  },
+} as const satisfies Record<string, ErrorCodeInfo>;
+
+/** The `extensions.code` (or download `error.code`) values clients can rely on. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Whether a value is one of the registered codes. */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === "string" && Object.hasOwn(ERROR_CODES, value);
+}
 
 /**
  * An expected failure, shown to the client with its message and `extensions.code`. Anything else

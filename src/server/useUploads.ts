@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createGraphQLError, type GraphQLParams, type Plugin } from "graphql-yoga";
 import { processRequest } from "graphql-upload-minimal";
+import type { ErrorCode } from "../errors.js";
+import { coerceError } from "../lib.js";
 
 /**
  * Parses multipart requests (the GraphQL multipart request spec) with graphql-upload-minimal
@@ -19,10 +21,13 @@ export function useUploads(maxFileSize: number): Plugin<{ req?: IncomingMessage;
       setRequestParser(async () => {
         try {
           return (await processRequest(req, res, { maxFileSize, maxFiles: 1 })) as GraphQLParams;
-        } catch (err) {
-          const status = (err as { status?: number }).status ?? 400;
-          throw createGraphQLError(`Invalid multipart request: ${(err as Error).message}`, {
-            extensions: { code: "BAD_USER_INPUT", http: { status } },
+        } catch (caught) {
+          const err = coerceError(caught);
+          // graphql-upload-minimal's HttpErrors carry a status: 413 past its limits, else 400
+          const status = (err as { status?: number }).status === 413 ? 413 : 400;
+          const code: ErrorCode = status === 413 ? "REQUEST_ENTITY_TOO_LARGE" : "BAD_REQUEST";
+          throw createGraphQLError(`Invalid multipart request: ${err.message}`, {
+            extensions: { code, http: { status } },
           });
         }
       });
