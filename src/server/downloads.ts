@@ -1,15 +1,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { pipeline } from "node:stream/promises";
+import type pg from "pg";
+import { authenticate, unauthenticatedMessage } from "../auth/authenticate.js";
 import { verifyDownload, type DownloadPurpose } from "../auth/downloadTokens.js";
-import { bearerToken, findViewer } from "../auth/sessions.js";
 import { signingSecret } from "../auth/signingSecret.js";
 import type { Database } from "../db/database.js";
 import { isUuid } from "../db/isUuid.js";
-import { parseColumns } from "../imports/templateColumns.js";
-import { writeErrorReport } from "../imports/writeErrorReport.js";
+import type { ErrorCode } from "../errors.js";
+import { openExportFile } from "../exports/openExportFile.js";
+import { openErrorReport } from "../imports/openErrorReport.js";
 import type { Logger } from "../logger.js";
-import { CONTENT_TYPES, type SheetFormat } from "../spreadsheet/sheetWriter.js";
-import { openStoredFile } from "../storage/fileStore.js";
+import { DownloadUnavailable, type Download, type UnavailableReason } from "../storage/download.js";
 
 /** A file download the HTTP server answers outside GraphQL (a browser cannot send a POST for a link). */
 export interface DownloadRoute {
@@ -21,6 +21,14 @@ const ROUTES: Array<[RegExp, DownloadPurpose]> = [
   [/^\/exports\/([^/]+)\/download$/, "export"],
   [/^\/imports\/([^/]+)\/errors\.xlsx$/, "import-errors"],
 ];
+
+/** The service that checks and opens each kind of download. */
+const OPENERS: Record<DownloadPurpose, (pool: pg.Pool, id: string, owner: string | null) => Promise<Download>> = {
+  export: openExportFile,
+  "import-errors": openErrorReport,
+};
+
+const UNAVAILABLE_STATUS: Record<UnavailableReason, number> = { NOT_FOUND: 404, NOT_READY: 409, GONE: 410 };
 
 /** The download a request path names: `/exports/:id/download` or `/imports/:id/errors.xlsx`. */
 export function matchDownload(path: string): DownloadRoute | null {
@@ -43,14 +51,19 @@ function safeDecode(segment: string): string {
 class HttpError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
   ) {
     super(message);
   }
 }
 
-const notFound = () => new HttpError(404, "NOT_FOUND", "Not found.");
+/** An expected failure as the answer it gets; null for anything unexpected. */
+function asHttpError(err: unknown): HttpError | null {
+  if (err instanceof HttpError) return err;
+  if (err instanceof DownloadUnavailable) return new HttpError(UNAVAILABLE_STATUS[err.reason], err.reason, err.message);
+  return null;
+}
 
 /**
  * Serves one download. Authorised by a bearer token (then only the owner's files exist: anything
@@ -72,14 +85,24 @@ export async function serveDownload(
       throw new HttpError(405, "METHOD_NOT_ALLOWED", "Use GET.");
     }
     const owner = await authorise(req, route, db, configuredSecret);
-    if (!isUuid(route.id)) throw notFound();
-    if (route.purpose === "export") await sendExport(req, res, route.id, owner, db);
-    else await sendErrorReport(req, res, route.id, owner, db);
+    // not an id at all: it names nothing, and the database would refuse it
+    if (!isUuid(route.id)) throw new DownloadUnavailable("NOT_FOUND", "Not found.");
+    const download = await OPENERS[route.purpose](db.pool, route.id, owner);
+    res.writeHead(200, {
+      "cache-control": "private, no-store",
+      "x-content-type-options": "nosniff",
+      "content-type": download.contentType,
+      ...(download.size === undefined ? {} : { "content-length": String(download.size) }),
+      "content-disposition": attachment(download.fileName),
+    });
+    if (req.method === "HEAD") res.end();
+    else await download.write(res);
   } catch (err) {
-    if (err instanceof HttpError && !res.headersSent) {
-      if (err.status === 401) res.setHeader("www-authenticate", 'Bearer realm="xls-importer"');
-      res.writeHead(err.status, { "content-type": "application/json", "cache-control": "no-store" });
-      res.end(JSON.stringify({ error: { code: err.code, message: err.message } }));
+    const refused = asHttpError(err);
+    if (refused && !res.headersSent) {
+      if (refused.status === 401) res.setHeader("www-authenticate", 'Bearer realm="xls-importer"');
+      res.writeHead(refused.status, { "content-type": "application/json", "cache-control": "no-store" });
+      res.end(JSON.stringify({ error: { code: refused.code, message: refused.message } }));
       return;
     }
     if (res.headersSent && res.destroyed) {
@@ -90,7 +113,9 @@ export async function serveDownload(
     logger.error({ err, route }, "download failed");
     if (!res.headersSent) {
       res.writeHead(500, { "content-type": "application/json", "cache-control": "no-store" });
-      res.end(JSON.stringify({ error: { code: "INTERNAL_SERVER_ERROR", message: "Unexpected error." } }));
+      res.end(
+        JSON.stringify({ error: { code: "INTERNAL_SERVER_ERROR" satisfies ErrorCode, message: "Unexpected error." } }),
+      );
     } else {
       res.destroy();
     }
@@ -113,94 +138,13 @@ async function authorise(
     if (verifyDownload(secret, route.purpose, route.id, signed)) return null;
     throw new HttpError(401, "UNAUTHENTICATED", "This download link is invalid or has expired. Ask for a new one.");
   }
-  const token = bearerToken(req.headers.authorization);
-  const viewer = token === undefined ? null : await findViewer(db.prisma, token);
-  if (!viewer) {
-    throw new HttpError(
-      401,
-      "UNAUTHENTICATED",
-      token === undefined ? "You must be logged in." : "Your session has expired or was revoked. Log in again.",
-    );
-  }
-  return viewer.user.id;
+  const auth = await authenticate(db.prisma, req.headers);
+  if (!auth.viewer) throw new HttpError(401, "UNAUTHENTICATED", unauthenticatedMessage(auth));
+  return auth.viewer.user.id;
 }
 
 /** `attachment` with an ASCII fallback name and the exact name in RFC 5987 form. */
 function attachment(fileName: string): string {
   const ascii = fileName.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
-}
-
-const DOWNLOAD_HEADERS = { "cache-control": "private, no-store", "x-content-type-options": "nosniff" };
-
-async function sendExport(req: IncomingMessage, res: ServerResponse, id: string, owner: string | null, db: Database) {
-  const {
-    rows: [found],
-  } = await db.pool.query<{
-    status: string;
-    format: SheetFormat;
-    file_id: string | null;
-    file_name: string | null;
-    file_size: number | null;
-    expired: boolean;
-  }>(
-    `select status, format, file_id, file_name, file_size, coalesce(expires_at <= now(), false) as expired
-     from exports where id = $1 and ($2::uuid is null or user_id = $2::uuid)`,
-    [id, owner],
-  );
-  if (!found) throw notFound();
-  if (found.status !== "COMPLETED") {
-    throw new HttpError(
-      409,
-      "NOT_READY",
-      found.status === "FAILED" ? "This export failed; there is no file." : "This export is not ready yet.",
-    );
-  }
-  if (found.expired || !found.file_id) {
-    throw new HttpError(410, "GONE", "This export has expired and its file was deleted. Request a new export.");
-  }
-  res.writeHead(200, {
-    ...DOWNLOAD_HEADERS,
-    "content-type": CONTENT_TYPES[found.format],
-    "content-length": String(found.file_size),
-    "content-disposition": attachment(found.file_name ?? `export.${found.format.toLowerCase()}`),
-  });
-  if (req.method === "HEAD") return void res.end();
-  await pipeline(openStoredFile(db.pool, found.file_id), res);
-}
-
-async function sendErrorReport(
-  req: IncomingMessage,
-  res: ServerResponse,
-  id: string,
-  owner: string | null,
-  db: Database,
-) {
-  const {
-    rows: [found],
-  } = await db.pool.query<{ file_name: string; columns: unknown; rejected: boolean }>(
-    `select i.file_name, t.columns, exists (select 1 from import_rejected_rows r where r.import_id = i.id) as rejected
-     from imports i join import_templates t on t.id = i.template_id
-     where i.id = $1 and ($2::uuid is null or i.user_id = $2::uuid)`,
-    [id, owner],
-  );
-  if (!found) throw notFound();
-  if (!found.rejected) throw new HttpError(404, "NOT_FOUND", "No row of this import was rejected.");
-  res.writeHead(200, {
-    ...DOWNLOAD_HEADERS,
-    "content-type": CONTENT_TYPES.XLSX,
-    "content-disposition": attachment(`${found.file_name.replace(/\.[^.]*$/, "")} errors.xlsx`),
-  });
-  if (req.method === "HEAD") return void res.end();
-  const client = await db.pool.connect();
-  try {
-    await client.query("begin isolation level repeatable read read only");
-    await writeErrorReport(client, id, parseColumns(found.columns), res);
-    await client.query("commit");
-  } catch (err) {
-    await client.query("rollback").catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
 }
