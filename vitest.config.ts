@@ -12,6 +12,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     globalSetup: ["test/globalSetup.ts"],
+    // fails a test file when any error it received has no registered code
+    setupFiles: ["test/helpers/walkErrors.setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
