@@ -8,6 +8,7 @@ import { attachGraphqlWs } from "./server/graphqlWs.js";
 import { createHttpServer } from "./server/httpServer.js";
 import { createGraphQL } from "./server/yoga.js";
 import { startWorker } from "./worker/startWorker.js";
+import { coerceError } from "./lib.js";
 
 /** How long in-flight HTTP requests may take to finish once shutdown starts. */
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -41,7 +42,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       try {
         await dispose();
       } catch (err) {
-        logger.error({ err }, "error during shutdown");
+        logger.error({ err: coerceError(err) }, "error during shutdown");
       }
     }
   };

@@ -1,6 +1,7 @@
 import { startApp } from "./app.js";
 import { loadConfig, type Config } from "./config.js";
 import { createLogger } from "./logger.js";
+import { coerceError } from "./lib.js";
 
 /** How long a stopped process may take to exit on its own before we force it. */
 const EXIT_GRACE_MS = 10_000;
@@ -9,7 +10,7 @@ let config: Config;
 try {
   config = loadConfig();
 } catch (err) {
-  console.error(`xls-importer: ${(err as Error).message}`);
+  console.error(`xls-importer: ${coerceError(err).message}`);
   process.exit(2);
 }
 const logger = createLogger(config.logLevel);
@@ -38,6 +39,6 @@ try {
   process.on("SIGTERM", shutdown);
   process.on("SIGINT", shutdown);
 } catch (err) {
-  logger.fatal({ err }, "could not start");
+  logger.fatal({ err: coerceError(err) }, "could not start");
   process.exitCode = 1;
 }

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import type { Logger } from "../logger.js";
 import { withTransaction } from "./withTransaction.js";
+import { coerceError } from "../lib.js";
 
 /** `prisma/migrations`, in Prisma's layout: one `<timestamp>_<name>/migration.sql` per migration. */
 export const MIGRATIONS_DIR = fileURLToPath(new URL("../../prisma/migrations", import.meta.url));
@@ -87,7 +88,7 @@ export async function migrate(databaseUrl: string, logger: Logger, dir: string =
           );
         });
       } catch (err) {
-        throw new Error(`Migration ${migration.name} failed: ${(err as Error).message}`, { cause: err });
+        throw new Error(`Migration ${migration.name} failed: ${coerceError(err).message}`, { cause: err });
       }
       logger.info({ migration: migration.name }, "applied migration");
       applied.push(migration.name);

@@ -5,6 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 import type { Logger } from "../logger.js";
+import { coerceError } from "../lib.js";
 
 /** Where the page's sources live: `main.ts` (bundled with what it imports), `app.css`, `index.html`. */
 const WEB_DIR = fileURLToPath(new URL("../web/", import.meta.url));
@@ -104,7 +105,7 @@ export async function serveWebPage(req: IncomingMessage, res: ServerResponse, ur
   try {
     assets = await webAssets();
   } catch (err) {
-    logger.error({ err }, "could not build the web page");
+    logger.error({ err: coerceError(err) }, "could not build the web page");
     res.writeHead(500, { "content-type": "text/plain", "cache-control": "no-store" });
     return void res.end("The web page could not be built; the server log says why.");
   }

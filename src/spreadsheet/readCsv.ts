@@ -6,6 +6,7 @@ import { isBlankRow, type RawRow, ROW_BATCH_SIZE } from "./cell.js";
 import { completeUtf8Length } from "./detectFileType.js";
 import { PermanentImportError } from "./permanentImportError.js";
 import type { SheetInfo } from "./readRows.js";
+import { coerceError } from "../lib.js";
 
 /** Characters accepted as field separators, in order of preference when counts tie. */
 export type CsvDelimiter = "," | ";" | "\t";
@@ -35,6 +36,8 @@ export async function* readCsv(source: ByteSource, info: SheetInfo): AsyncGenera
   info.sheetName = null;
   const head = await source.peek(DELIMITER_SAMPLE_BYTES);
   const delimiter = detectDelimiter(head.toString("utf8", 0, completeUtf8Length(head)));
+  info.encoding = "UTF-8";
+  info.delimiter = delimiter;
   const parser = parse({
     delimiter,
     bom: true,
@@ -117,8 +120,8 @@ async function* validUtf8(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer,
   if (pending) throw new PermanentImportError("CORRUPT_FILE", NOT_UTF8);
 }
 
-function toImportError(error: unknown, rowsReadSoFar: number): unknown {
-  if (!(error instanceof CsvError)) return error;
+function toImportError(error: unknown, rowsReadSoFar: number): Error {
+  if (!(error instanceof CsvError)) return coerceError(error);
   // the parser runs ahead of the rows taken from it, and counts the records it completed
   const parsed = (error as CsvError & { records?: unknown }).records;
   const rowNumber = (typeof parsed === "number" ? parsed : rowsReadSoFar) + 1;

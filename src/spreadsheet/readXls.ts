@@ -6,6 +6,7 @@ import { detectFileType } from "./detectFileType.js";
 import { excelSerialToDate, isDateFormat } from "./excelDate.js";
 import { PermanentImportError } from "./permanentImportError.js";
 import type { SheetInfo } from "./readRows.js";
+import { coerceError } from "../lib.js";
 
 // Excel 95 and older store text in the system's code page; decoding it needs the code page tables
 XLSX.set_cptable(cptable);
@@ -85,7 +86,7 @@ function parseWorkbook(bytes: Buffer): XLSX.WorkBook {
       cellStyles: false,
     });
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
+    const detail = coerceError(error).message;
     if (/password|encrypt/i.test(detail)) {
       throw new PermanentImportError("CORRUPT_FILE", PASSWORD_PROTECTED, { cause: error });
     }

@@ -6,6 +6,7 @@ import { excelSerialToDate, fixExcelJsDate, formatDateCell, isDateFormat } from 
 import { PermanentImportError } from "./permanentImportError.js";
 import type { SheetInfo } from "./readRows.js";
 import { XlsxWorkbookReader } from "./xlsxWorkbookReader.js";
+import { coerceError } from "../lib.js";
 
 const DAMAGED_WORKBOOK =
   "This file is not a valid Excel workbook: it is damaged or incomplete. " +
@@ -98,7 +99,7 @@ export async function* readXlsx(source: ByteSource, info: SheetInfo): AsyncGener
  */
 class Feed {
   readonly stream = new PassThrough();
-  private failure: { error: unknown } | null = null;
+  private failure: { error: Error } | null = null;
 
   constructor(chunks: AsyncGenerator<Buffer, void, undefined>) {
     void this.pump(chunks);
@@ -126,7 +127,7 @@ class Feed {
         if (!stream.write(chunk)) await drainedOrClosed(stream);
       }
     } catch (error) {
-      this.failure = { error };
+      this.failure = { error: coerceError(error) };
     }
     if (!stream.destroyed) stream.end();
   }
@@ -144,7 +145,7 @@ function drainedOrClosed(stream: PassThrough): Promise<void> {
   });
 }
 
-function toPermanentError(error: unknown): unknown {
+function toPermanentError(error: unknown): Error {
   if (error instanceof PermanentImportError) return error;
   // the machine failing (disk full for exceljs's temporary files…) is no fault of the file
   if (error instanceof Error && "syscall" in error) return error;
