@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { JobService } from "../jobs/runJob.js";
-import { openSpreadsheet, PermanentImportError, type ParsedRow, type TemplateColumn } from "../spreadsheet/index.js";
+import { openSpreadsheet, PermanentImportError, type ParsedRow, type ReadOptions } from "../spreadsheet/index.js";
 import { deleteStoredFile, openStoredFile } from "../storage/fileStore.js";
 import { parseColumns } from "./templateColumns.js";
 
@@ -13,6 +13,8 @@ interface ImportRow {
   file_id: string | null;
   file_type: "xlsx" | "xls" | "csv";
   columns: unknown;
+  /** the uploader's ImportOptions and the template's locale, as the reader takes them */
+  read_options: ReadOptions;
 }
 
 /**
@@ -24,18 +26,22 @@ interface ImportRow {
 export function importJob(pool: pg.Pool): JobService {
   return {
     kind: "Import",
-    resetOnStart: "phase = 'PARSING', rows_processed = 0, rows_imported = 0, rows_failed = 0, rows_total = null",
+    resetOnStart:
+      "phase = 'PARSING', rows_processed = 0, rows_imported = 0, rows_failed = 0, rows_total = null, " +
+      "sheet_name = null, sheets = '{}', header_row = null, encoding = null, delimiter = null",
     isPermanent: (err) => err instanceof PermanentImportError,
     async run(tx, importId) {
       const {
         rows: [found],
       } = await tx.query<ImportRow>(
-        `select i.file_id, i.file_type, t.columns
+        `select i.file_id, i.file_type, t.columns,
+           i.options || jsonb_build_object('decimalSeparator', t.decimal_separator, 'dateOrder', t.date_order)
+             as read_options
          from imports i join import_templates t on t.id = i.template_id where i.id = $1`,
         [importId],
       );
       if (!found?.file_id) throw new PermanentImportError("FILE_MISSING", "The uploaded file is no longer stored.");
-      const counts = await importRows(pool, tx, importId, found.file_id, found.file_type, parseColumns(found.columns));
+      const counts = await importRows(pool, tx, importId, { ...found, file_id: found.file_id });
       await tx.query(
         `update imports set phase = 'DONE', rows_total = $2, rows_processed = $2, rows_imported = $3, rows_failed = $4
          where id = $1`,
@@ -66,12 +72,17 @@ async function importRows(
   pool: pg.Pool,
   tx: pg.PoolClient,
   importId: string,
-  fileId: string,
-  fileType: ImportRow["file_type"],
-  columns: TemplateColumn[],
+  { file_id: fileId, file_type: kind, columns: template, read_options: options }: ImportRow & { file_id: string },
 ): Promise<Counts> {
-  const sheet = await openSpreadsheet({ open: () => openStoredFile(pool, fileId), kind: fileType }, columns);
-  await setPhase(pool, importId, "VALIDATING");
+  const columns = parseColumns(template);
+  const sheet = await openSpreadsheet({ open: () => openStoredFile(pool, fileId), kind }, columns, options);
+  // what was found in the file, shown with the phase that starts once it is known
+  const { sheetName, sheets, rowNumber, encoding, delimiter } = sheet.header;
+  await pool.query(
+    `update imports set phase = 'VALIDATING', sheet_name = $2, sheets = $3, header_row = $4, encoding = $5, delimiter = $6
+     where id = $1`,
+    [importId, sheetName, sheets, rowNumber, encoding, delimiter],
+  );
 
   const counts: Counts = { total: 0, imported: 0, failed: 0 };
   let valid: Array<[number, Record<string, unknown>]> = [];
@@ -109,7 +120,7 @@ async function importRows(
       await pool.query("update imports set rows_processed = $2 where id = $1", [importId, counts.total]);
     }
   }
-  await setPhase(pool, importId, "SAVING");
+  await pool.query("update imports set phase = 'SAVING' where id = $1", [importId]);
   if (valid.length) await write(() => insertRecords(tx, importId, valid));
   if (rejected.length) await write(() => insertRejected(tx, importId, rejected));
   await writing;
@@ -137,8 +148,4 @@ async function insertRejected(tx: pg.PoolClient, importId: string, rows: Extract
      select $1, (e->>0)::int, e->>1, e->>2, e->>3 from jsonb_array_elements($2::jsonb) e`,
     [importId, JSON.stringify(errors)],
   );
-}
-
-function setPhase(pool: pg.Pool, importId: string, phase: "VALIDATING" | "SAVING") {
-  return pool.query("update imports set phase = $2 where id = $1", [importId, phase]);
 }

@@ -5,6 +5,7 @@ import { withTransaction } from "../db/withTransaction.js";
 import type { Import } from "../generated/prisma/client.js";
 import { enqueueJob } from "../jobs/enqueueJob.js";
 import { coerceError } from "../lib.js";
+import type { ImportOptions } from "./importOptions.js";
 import { notFound, UserError } from "../errors.js";
 import { isUuid } from "../db/isUuid.js";
 import { detectFileType, SNIFF_LENGTH, type SpreadsheetKind } from "../spreadsheet/index.js";
@@ -74,6 +75,7 @@ export async function startImport(
   userId: string,
   templateId: string,
   upload: Promise<FileUpload>,
+  options: ImportOptions,
 ): Promise<Import> {
   const template =
     isUuid(templateId) &&
@@ -94,9 +96,17 @@ export async function startImport(
       const {
         rows: [created],
       } = await tx.query<{ id: string }>(
-        `insert into imports (user_id, template_id, file_name, file_size, file_type, file_id)
-         values ($1, $2, $3, $4, $5, $6) returning id`,
-        [userId, template.id, file.filename.slice(0, 255) || "upload", stored.size, kind, stored.fileId],
+        `insert into imports (user_id, template_id, file_name, file_size, file_type, file_id, options)
+         values ($1, $2, $3, $4, $5, $6, $7) returning id`,
+        [
+          userId,
+          template.id,
+          file.filename.slice(0, 255) || "upload",
+          stored.size,
+          kind,
+          stored.fileId,
+          JSON.stringify(options),
+        ],
       );
       return enqueueJob(tx, "Import", created!.id, config);
     });

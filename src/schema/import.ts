@@ -1,6 +1,7 @@
 import { signedPath } from "../auth/downloadTokens.js";
 import { signingSecret } from "../auth/signingSecret.js";
 import type { Import, ImportRowError, Record as ImportedRecord } from "../generated/prisma/client.js";
+import { validateImportOptions } from "../imports/importOptions.js";
 import { retryImport } from "../imports/retryImport.js";
 import { startImport } from "../imports/startImport.js";
 import { isJobOfKind } from "../jobs/jobKinds.js";
@@ -12,6 +13,22 @@ import { addJobQueries, findOwnJob, JobRef } from "./job.js";
 
 const ImportPhaseEnum = builder.enumType("ImportPhase", {
   values: ["QUEUED", "PARSING", "VALIDATING", "SAVING", "DONE"] as const,
+});
+
+const ImportOptionsInput = builder.inputType("ImportOptions", {
+  description: "How to read an uploaded file, where the defaults do not fit.",
+  fields: (t) => ({
+    sheet: t.string({
+      required: false,
+      description: "The sheet to read, by name. Default: the first visible sheet in workbook order.",
+    }),
+    headerRow: t.int({
+      required: false,
+      description:
+        "The header row, 1-based as Excel numbers rows. Default: row 1 when it matches the template, else the " +
+        "row among the first 20 non-blank ones that matches the template's headers best.",
+    }),
+  }),
 });
 
 const ImportRowErrorRef = builder.objectRef<ImportRowError>("ImportRowError").implement({
@@ -51,6 +68,29 @@ export const ImportRef = builder.objectRef<Import>("Import").implement({
     fileName: t.exposeString("fileName"),
     fileSize: t.exposeInt("fileSize"),
     phase: t.field({ type: ImportPhaseEnum, resolve: (i) => i.phase }),
+    sheetName: t.exposeString("sheetName", {
+      nullable: true,
+      description: "The sheet that was read; null for text files and until the file has been opened.",
+    }),
+    sheets: t.stringList({
+      nullable: true,
+      description:
+        "The workbook's visible sheets, in workbook order; null for text files and until the file has been opened.",
+      resolve: (i) => (i.sheets.length > 0 ? i.sheets : null),
+    }),
+    headerRow: t.exposeInt("headerRow", {
+      nullable: true,
+      description: "The header row that was read, 1-based as Excel numbers rows; null until the file has been opened.",
+    }),
+    encoding: t.exposeString("encoding", {
+      nullable: true,
+      description:
+        "A text file's character encoding as detected (UTF-8, UTF-16LE, UTF-16BE, windows-1252); null for workbooks.",
+    }),
+    delimiter: t.exposeString("delimiter", {
+      nullable: true,
+      description: "A text file's field separator as detected (, ; tab or |); null for workbooks.",
+    }),
     rowsTotal: t.exposeInt("rowsTotal", { nullable: true, description: "Known once the whole file was read." }),
     rowsProcessed: t.exposeInt("rowsProcessed"),
     rowsImported: t.exposeInt("rowsImported"),
@@ -112,9 +152,20 @@ builder.mutationFields((t) => ({
     description:
       "Uploads a spreadsheet (multipart request) and queues its import. Returns at once, PENDING and QUEUED; " +
       "watch it with jobStatus(id) or poll import(id).",
-    args: { templateId: t.arg.id({ required: true }), file: t.arg({ type: "Upload", required: true }) },
+    args: {
+      templateId: t.arg.id({ required: true }),
+      file: t.arg({ type: "Upload", required: true }),
+      options: t.arg({ type: ImportOptionsInput, required: false }),
+    },
     resolve: (_root, args, ctx) =>
-      startImport(ctx.db, ctx.config, requireViewer(ctx).user.id, args.templateId, args.file),
+      startImport(
+        ctx.db,
+        ctx.config,
+        requireViewer(ctx).user.id,
+        args.templateId,
+        args.file,
+        validateImportOptions(args.options),
+      ),
   }),
   retryImport: t.field({
     type: ImportRef,

@@ -8,6 +8,23 @@ import { requireViewer } from "./context.js";
 
 export const ColumnTypeEnum = builder.enumType("ColumnType", { values: COLUMN_TYPES });
 
+const DecimalSeparatorEnum = builder.enumType("DecimalSeparator", {
+  description: "How numbers written as text separate decimals; the other of . and , groups thousands.",
+  values: {
+    DOT: { description: "1,234.5 (and 1234.5)" },
+    COMMA: { description: "1.234,5 (and 1234,5; a space also groups thousands)" },
+  } as const,
+});
+
+const DateOrderEnum = builder.enumType("DateOrder", {
+  description: "The order of day, month and year in dates written as text. ISO dates (2024-05-31) are always read.",
+  values: {
+    DMY: { description: "31/05/2024" },
+    MDY: { description: "05/31/2024" },
+    YMD: { description: "2024/05/31" },
+  } as const,
+});
+
 const TemplateColumnRef = builder.objectRef<TemplateColumn>("TemplateColumn").implement({
   fields: (t) => ({
     key: t.exposeString("key", { description: "The property name in each record's data." }),
@@ -30,6 +47,8 @@ const CreateImportTemplateInput = builder.inputType("CreateImportTemplateInput",
   fields: (t) => ({
     name: t.string(),
     columns: t.field({ type: [TemplateColumnInput] }),
+    decimalSeparator: t.field({ type: DecimalSeparatorEnum, required: false, defaultValue: "DOT" }),
+    dateOrder: t.field({ type: DateOrderEnum, required: false, defaultValue: "YMD" }),
   }),
 });
 
@@ -39,6 +58,8 @@ export const ImportTemplateRef = builder.objectRef<ImportTemplate>("ImportTempla
     id: t.exposeID("id"),
     name: t.exposeString("name"),
     columns: t.field({ type: [TemplateColumnRef], resolve: (template) => parseColumns(template.columns) }),
+    decimalSeparator: t.field({ type: DecimalSeparatorEnum, resolve: (template) => template.decimalSeparator }),
+    dateOrder: t.field({ type: DateOrderEnum, resolve: (template) => template.dateOrder }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
   }),
 });
@@ -77,7 +98,13 @@ builder.mutationFields((t) => ({
       const viewer = requireViewer(ctx);
       const { name, columns } = validateTemplate(input.name, input.columns);
       return ctx.prisma.importTemplate.create({
-        data: { userId: viewer.user.id, name, columns: columns.map((c) => ({ ...c })) },
+        data: {
+          userId: viewer.user.id,
+          name,
+          columns: columns.map((c) => ({ ...c })),
+          decimalSeparator: input.decimalSeparator ?? "DOT",
+          dateOrder: input.dateOrder ?? "YMD",
+        },
       });
     },
   }),

@@ -7,6 +7,10 @@ import type { ColumnType, JsonValue } from "./types.js";
 export interface CoerceOptions {
   /** The workbook counts serial dates from 1904; matters for numbers in date columns. */
   date1904?: boolean;
+  /** How numbers written as text separate decimals. Default `DOT`. */
+  decimalSeparator?: "DOT" | "COMMA";
+  /** The order of day, month and year in dates written as text. Default `YMD`. */
+  dateOrder?: "DMY" | "MDY" | "YMD";
 }
 
 /** Why a cell's value does not fit its column. */

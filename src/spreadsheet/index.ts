@@ -20,6 +20,7 @@ export { PermanentImportError, type PermanentImportErrorCode } from "./permanent
 export {
   type OpenedSpreadsheet,
   openSpreadsheet,
+  type ReadOptions,
   readSpreadsheet,
   type ReadSpreadsheetOptions,
   type SpreadsheetHeader,

@@ -11,6 +11,12 @@ export interface SheetInfo {
   date1904: boolean;
   /** The worksheet's name, or `null` for csv. */
   sheetName: string | null;
+  /** The workbook's visible sheets in workbook order, once known; empty for csv. */
+  sheets: string[];
+  /** A text file's character encoding (a WHATWG encoding label); `null` for workbooks. */
+  encoding: string | null;
+  /** A text file's field separator; `null` for workbooks. */
+  delimiter: string | null;
 }
 
 /**

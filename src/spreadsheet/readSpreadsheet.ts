@@ -15,11 +15,29 @@ import { createRowValidator } from "./validateRow.js";
  */
 export type SpreadsheetInput = ({ open: () => Readable } | { stream: Readable }) & { kind?: FileType };
 
+/** How to read a file, where its defaults do not fit: the uploader's choices and the template's locale. */
+export interface ReadOptions {
+  /** The sheet to read, by name; by default the first visible sheet in workbook order. */
+  sheet?: string;
+  /** The header row, 1-based; by default the row near the top that matches the template best. */
+  headerRow?: number;
+  /** How numbers written as text separate decimals. Default `DOT`. */
+  decimalSeparator?: "DOT" | "COMMA";
+  /** The order of day, month and year in dates written as text. Default `YMD`. */
+  dateOrder?: "DMY" | "MDY" | "YMD";
+}
+
 /** The header row, found and matched before any data row is read. */
 export interface SpreadsheetHeader extends HeaderMatch {
   fileType: SpreadsheetKind;
   /** The worksheet read (the first one with data), or `null` for csv. */
   sheetName: string | null;
+  /** The workbook's visible sheets in workbook order, where the reader knows them; empty for csv. */
+  sheets: string[];
+  /** A text file's character encoding; `null` for workbooks. */
+  encoding: string | null;
+  /** A text file's field separator; `null` for workbooks. */
+  delimiter: string | null;
   /** The workbook counts serial dates from 1904. */
   date1904: boolean;
 }
@@ -56,6 +74,7 @@ export interface OpenedSpreadsheet extends AsyncIterable<ParsedRow> {
 export async function openSpreadsheet(
   input: SpreadsheetInput,
   columns: readonly TemplateColumn[],
+  options: ReadOptions = {},
 ): Promise<OpenedSpreadsheet> {
   const source = new ByteSource("open" in input ? input.open() : input.stream);
   let batches: AsyncGenerator<RawRow[], void, undefined> | null = null;
@@ -68,7 +87,7 @@ export async function openSpreadsheet(
           "saved as UTF-8 text.",
       );
     }
-    const info: SheetInfo = { date1904: false, sheetName: null };
+    const info: SheetInfo = { date1904: false, sheetName: null, sheets: [], encoding: null, delimiter: null };
     batches = readRows(kind, source, info);
     const first = await batches.next();
     const headerRow = first.done ? undefined : first.value[0];
@@ -84,7 +103,7 @@ export async function openSpreadsheet(
     const match = matchHeaders(headerRow.cells.map(cellToText), columns, headerRow.rowNumber);
     const header: SpreadsheetHeader = { ...match, fileType: kind, ...info };
     const pending = (first.value as RawRow[]).slice(1);
-    return new Spreadsheet(header, source, batches, pending);
+    return new Spreadsheet(header, options, source, batches, pending);
   } catch (error) {
     await batches?.return().catch(() => undefined);
     source.close();
@@ -93,7 +112,7 @@ export async function openSpreadsheet(
 }
 
 /** Options for {@link readSpreadsheet}. */
-export interface ReadSpreadsheetOptions {
+export interface ReadSpreadsheetOptions extends ReadOptions {
   /**
    * Called once the header row has been matched, before the first data row is read: the moment
    * to report that parsing the structure is done and validating rows begins.
@@ -121,7 +140,7 @@ export async function* readSpreadsheet(
   columns: readonly TemplateColumn[],
   options: ReadSpreadsheetOptions = {},
 ): AsyncGenerator<ParsedRow, void, undefined> {
-  const spreadsheet = await openSpreadsheet(input, columns);
+  const spreadsheet = await openSpreadsheet(input, columns, options);
   try {
     await options.onHeader?.(spreadsheet.header);
     yield* spreadsheet.rows();
@@ -135,6 +154,7 @@ class Spreadsheet implements OpenedSpreadsheet {
 
   constructor(
     readonly header: SpreadsheetHeader,
+    private readonly options: ReadOptions,
     private readonly source: ByteSource,
     private readonly batches: AsyncGenerator<RawRow[], void, undefined>,
     private readonly pending: RawRow[],
@@ -147,7 +167,8 @@ class Spreadsheet implements OpenedSpreadsheet {
   async *rows(): AsyncGenerator<ParsedRow, void, undefined> {
     if (this.started) throw new Error("The rows of a spreadsheet can only be read once");
     this.started = true;
-    const validate = createRowValidator(this.header, { date1904: this.header.date1904 });
+    const { decimalSeparator, dateOrder } = this.options;
+    const validate = createRowValidator(this.header, { date1904: this.header.date1904, decimalSeparator, dateOrder });
     try {
       for (const row of this.pending) {
         const parsed = validate(row);
