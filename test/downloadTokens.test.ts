@@ -43,6 +43,7 @@ describe("the signing secret", () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
+    for (let i = 0; i < 4; i++) pools.push(new pg.Pool({ connectionString: database.url }));
   });
 
   afterAll(async () => {
@@ -51,7 +52,6 @@ describe("the signing secret", () => {
   });
 
   it("is created once in the database and shared by every process, even when they start together", async () => {
-    for (let i = 0; i < 4; i++) pools.push(new pg.Pool({ connectionString: database.url }));
     const secrets = await Promise.all(pools.map((pool) => signingSecret(pool, undefined)));
     expect(secrets[0]!.length).toBe(32);
     for (const other of secrets) expect(other.equals(secrets[0]!)).toBe(true);
