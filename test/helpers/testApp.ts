@@ -6,6 +6,7 @@ import { startApp, type App } from "../../src/app.js";
 import { loadConfig, type Role } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
 import { createTestDatabase, type TestDatabase } from "./database.js";
+import { walkResponse, walkWsMessage } from "./errorWalk.js";
 
 export interface TestApp {
   app: App;
@@ -58,6 +59,7 @@ export async function startTestApp({
       );
       // a native copy: Yoga's own response type never finishes a read of its clone
       const response = new Response(await answered.text(), answered);
+      walkResponse("POST", new URL(url), response); // a no-op when the fetch was walked already
       return { status: response.status, ...((await response.json()) as ExecutionResult<never>) };
     },
     wsClient(connectionParams) {
@@ -67,6 +69,7 @@ export async function startTestApp({
         connectionParams,
         retryAttempts: 0,
         lazy: true,
+        on: { message: walkWsMessage },
       });
       clients.push(client);
       return client;
