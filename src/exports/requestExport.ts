@@ -14,8 +14,7 @@ import type { SheetFormat } from "../spreadsheet/sheetWriter.js";
  * `Export` (PENDING) and its job are written in one transaction; returns it, as written, at once.
  */
 export async function requestExport(
-  db: Database,
-  config: Config,
+  { db, config }: { db: Database; config: Config },
   userId: string,
   templateId: string,
   format: SheetFormat,

@@ -10,7 +10,7 @@ import { enqueueJob } from "../jobs/enqueueJob.js";
  * row errors cleared, and a new graphile-worker job, in one transaction. Returns the import as
  * written.
  */
-export function retryImport(db: Database, config: Config, found: Import): Promise<Import> {
+export function retryImport({ db, config }: { db: Database; config: Config }, found: Import): Promise<Import> {
   return withTransaction(db.pool, async (tx) => {
     // the status check and the new job are one step: two retries at once cannot both pass it
     const { rowCount } = await tx.query(

@@ -70,8 +70,7 @@ function tooLarge(maxBytes: number) {
  * soon as the upload has been received; nothing is parsed here.
  */
 export async function startImport(
-  db: Database,
-  config: Config,
+  { db, config }: { db: Database; config: Config },
   userId: string,
   templateId: string,
   upload: Promise<FileUpload>,

@@ -5,7 +5,7 @@ import type { Export } from "../generated/prisma/client.js";
 import { isJobOfKind } from "../jobs/jobKinds.js";
 import { builder } from "./builder.js";
 import { requireViewer } from "./context.js";
-import { ImportTemplateRef } from "./importTemplate.js";
+import { ImportTemplateRef, templateOf } from "./importTemplate.js";
 import { addJobQueries, JobRef } from "./job.js";
 
 const ExportFormatEnum = builder.enumType("ExportFormat", { values: ["XLSX", "CSV"] as const });
@@ -15,10 +15,7 @@ export const ExportRef = builder.objectRef<Export>("Export").implement({
   interfaces: [JobRef],
   isTypeOf: (job) => isJobOfKind("Export", job),
   fields: (t) => ({
-    template: t.field({
-      type: ImportTemplateRef,
-      resolve: (e, _args, ctx) => ctx.prisma.importTemplate.findUniqueOrThrow({ where: { id: e.templateId } }),
-    }),
+    template: t.field({ type: ImportTemplateRef, resolve: (e, _args, ctx) => templateOf(ctx, e) }),
     format: t.field({ type: ExportFormatEnum, resolve: (e) => e.format }),
     rowCount: t.exposeInt("rowCount", { nullable: true, description: "Rows in the file (not counting headers)." }),
     fileName: t.exposeString("fileName", { nullable: true }),
@@ -57,13 +54,6 @@ builder.mutationField("requestExport", (t) =>
       importId: t.arg.id({ required: false }),
     },
     resolve: (_root, args, ctx) =>
-      requestExport(
-        ctx.db,
-        ctx.config,
-        requireViewer(ctx).user.id,
-        args.templateId,
-        args.format ?? "XLSX",
-        args.importId,
-      ),
+      requestExport(ctx, requireViewer(ctx).user.id, args.templateId, args.format ?? "XLSX", args.importId),
   }),
 );

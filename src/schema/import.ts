@@ -8,7 +8,7 @@ import { isJobOfKind } from "../jobs/jobKinds.js";
 import { builder } from "./builder.js";
 import { connectionType, decodeCursor, pageSize, toConnection } from "./connection.js";
 import { requireViewer } from "./context.js";
-import { ImportTemplateRef } from "./importTemplate.js";
+import { ImportTemplateRef, templateOf } from "./importTemplate.js";
 import { addJobQueries, findOwnJob, JobRef } from "./job.js";
 
 const ImportPhaseEnum = builder.enumType("ImportPhase", {
@@ -61,10 +61,7 @@ export const ImportRef = builder.objectRef<Import>("Import").implement({
   interfaces: [JobRef],
   isTypeOf: (job) => isJobOfKind("Import", job),
   fields: (t) => ({
-    template: t.field({
-      type: ImportTemplateRef,
-      resolve: (i, _args, ctx) => ctx.prisma.importTemplate.findUniqueOrThrow({ where: { id: i.templateId } }),
-    }),
+    template: t.field({ type: ImportTemplateRef, resolve: (i, _args, ctx) => templateOf(ctx, i) }),
     fileName: t.exposeString("fileName"),
     fileSize: t.exposeInt("fileSize"),
     phase: t.field({ type: ImportPhaseEnum, resolve: (i) => i.phase }),
@@ -158,19 +155,12 @@ builder.mutationFields((t) => ({
       options: t.arg({ type: ImportOptionsInput, required: false }),
     },
     resolve: (_root, args, ctx) =>
-      startImport(
-        ctx.db,
-        ctx.config,
-        requireViewer(ctx).user.id,
-        args.templateId,
-        args.file,
-        validateImportOptions(args.options),
-      ),
+      startImport(ctx, requireViewer(ctx).user.id, args.templateId, args.file, validateImportOptions(args.options)),
   }),
   retryImport: t.field({
     type: ImportRef,
     description: "Queues a FAILED import again, with its stored file. Returns it PENDING, QUEUED.",
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (_root, { id }, ctx) => retryImport(ctx.db, ctx.config, await findOwnJob(ctx, id, "Import")),
+    resolve: async (_root, { id }, ctx) => retryImport(ctx, await findOwnJob(ctx, id, "Import")),
   }),
 }));

@@ -4,7 +4,7 @@ import type { ImportTemplate } from "../generated/prisma/client.js";
 import { COLUMN_TYPES, parseColumns, validateTemplate } from "../imports/templateColumns.js";
 import type { TemplateColumn } from "../spreadsheet/index.js";
 import { builder } from "./builder.js";
-import { requireViewer } from "./context.js";
+import { requireViewer, type Context } from "./context.js";
 
 export const ColumnTypeEnum = builder.enumType("ColumnType", { values: COLUMN_TYPES });
 
@@ -63,6 +63,11 @@ export const ImportTemplateRef = builder.objectRef<ImportTemplate>("ImportTempla
     createdAt: t.expose("createdAt", { type: "DateTime" }),
   }),
 });
+
+/** The template a job was made with; deleted templates too, since their jobs keep them. */
+export function templateOf(ctx: Context, job: { templateId: string }): Promise<ImportTemplate> {
+  return ctx.prisma.importTemplate.findUniqueOrThrow({ where: { id: job.templateId } });
+}
 
 builder.queryFields((t) => ({
   importTemplates: t.field({
