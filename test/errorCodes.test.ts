@@ -108,6 +108,48 @@ describe("variable errors", () => {
     expect(codes(missing)).toEqual(["BAD_USER_INPUT"]);
   });
 
+  it.each([
+    ["a syntax error", "{", undefined, "GRAPHQL_PARSE_FAILED"],
+    ["a field the schema lacks", "{ nonsense }", undefined, "GRAPHQL_VALIDATION_FAILED"],
+    [
+      "an operationName naming no operation",
+      "query A { me { id } } query B { me { id } }",
+      "C",
+      "OPERATION_RESOLUTION_FAILURE",
+    ],
+  ])("answers %s over graphql-ws with %s, and the socket stays open", async (_what, query, operationName, code) => {
+    const client = t.wsClient({ authorization: `Bearer ${token}` });
+    const refused = await new Promise<Body>((resolve) =>
+      client.subscribe(
+        { query, operationName },
+        {
+          next: (value) => resolve(value as Body),
+          error: (errors) => resolve({ errors: errors as Body["errors"] }),
+          complete: () => {},
+        },
+      ),
+    );
+    expect(codes(refused)).toEqual([code]);
+    // the same socket still answers
+    const me = await wsRequest(client, GetTemplate, { id: "00000000-0000-4000-8000-000000000000" });
+    expect(codes(me as Body)).toEqual(["NOT_FOUND"]);
+  });
+
+  it("codes a syntax error over HTTP even after the same text failed over graphql-ws", async () => {
+    // Yoga caches a failed parse by query text; a WebSocket parse must not leave it uncoded there
+    const query = "{ me { id ";
+    const client = t.wsClient({ authorization: `Bearer ${token}` });
+    const overWs = await new Promise<Body>((resolve) =>
+      client.subscribe(
+        { query },
+        { next: () => {}, error: (errors) => resolve({ errors: errors as Body["errors"] }), complete: () => {} },
+      ),
+    );
+    expect(codes(overWs)).toEqual(["GRAPHQL_PARSE_FAILED"]);
+    const { body } = await post(JSON.stringify({ query }));
+    expect(codes(body)).toEqual(["GRAPHQL_PARSE_FAILED"]);
+  });
+
   it("leaves a resolver's own code alone", async () => {
     const result = await t.request(GetTemplate, { id: "00000000-0000-4000-8000-000000000000" }, token);
     expect(codes(result as Body)).toEqual(["NOT_FOUND"]);

@@ -1,10 +1,11 @@
 import type { Server } from "node:http";
-import type { ExecutionArgs } from "graphql";
+import { getOperationAST, GraphQLError, parse, type DocumentNode, type ExecutionArgs } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import { ANONYMOUS, authenticate, type Authentication } from "../auth/authenticate.js";
 import type { Database } from "../db/database.js";
-import { UserError } from "../errors.js";
+import { UserError, type ErrorCode } from "../errors.js";
+import { coerceError } from "../lib.js";
 import type { Yoga } from "./yoga.js";
 
 /** Largest WebSocket message we accept; GraphQL operations are small. */
@@ -49,29 +50,59 @@ export function attachGraphqlWs(server: Server, yoga: Yoga, db: Database): { dis
             ),
           ];
         }
-        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+        const { schema, execute, subscribe, contextFactory, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
           socket: ctx.extra.socket,
           params: payload,
           auth: await operationAuth(db, payload.extensions?.headers, ctx.extra.auth),
         });
-        const args: EnvelopedArgs = {
+        // over HTTP Yoga gives these errors their codes; here they would close the socket (parse) or
+        // reach the client without one. graphql's own parse, not the enveloped one: Yoga's parser
+        // cache keeps a failed parse's error by query text and hands that same object to later HTTP
+        // requests, which then lack the code Yoga adds only when HTTP parsed it first
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query);
+        } catch (caught) {
+          const err = coerceError(caught);
+          if (!(err instanceof GraphQLError)) throw err;
+          return [coded(err, "GRAPHQL_PARSE_FAILED")];
+        }
+        const errors = validate(schema, document);
+        if (errors.length) return errors.map((err: GraphQLError) => coded(err, "GRAPHQL_VALIDATION_FAILED"));
+        if (!getOperationAST(document, payload.operationName)) {
+          return [
+            new UserError("OPERATION_RESOLUTION_FAILURE", "Could not tell which operation of the document to run."),
+          ];
+        }
+        return {
           schema,
           operationName: payload.operationName,
-          document: parse(payload.query),
+          document,
           variableValues: payload.variables,
           contextValue: await contextFactory(),
           rootValue: { execute, subscribe },
-        };
-        const errors = validate(args.schema, args.document);
-        return errors.length ? errors : args;
+        } satisfies EnvelopedArgs;
       },
     },
     wss,
   );
   // closes every socket with 1001 Going Away, then the server
   return graphqlWs;
+}
+
+/** `err` with `code` as its `extensions.code`, unless it has one already. */
+function coded(err: GraphQLError, code: ErrorCode): GraphQLError {
+  if (err.extensions.code) return err;
+  return new GraphQLError(err.message, {
+    nodes: err.nodes,
+    source: err.source,
+    positions: err.positions,
+    path: err.path,
+    originalError: err.originalError,
+    extensions: { ...err.extensions, code },
+  });
 }
 
 /** Who runs one operation: the token in its own headers when they have one, else the connection's. */
