@@ -1,5 +1,6 @@
-import { isUtf8 } from "node:buffer";
+import { detectEncoding } from "./detectEncoding.js";
 import type { FileType } from "./types.js";
+import { zipFileType } from "./zipContents.js";
 
 /** How many leading bytes {@link detectFileType} looks at; pass at least this many when the file has them. */
 export const SNIFF_LENGTH = 8192;
@@ -10,20 +11,23 @@ const CFB_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 /**
  * Tells a spreadsheet's format from its first bytes, ignoring the file name (people rename files).
  *
- * - a zip archive → `"xlsx"` (whether it really holds a workbook is only known while reading it);
+ * - a zip archive → `"ods"` when its first entry declares an OpenDocument spreadsheet, `"unsupported"`
+ *   when it declares something else, otherwise `"xlsx"` (whether it really holds a workbook is only
+ *   known from its entry names: see {@link ZipInspector});
  * - an OLE2 compound file → `"xls"`;
- * - UTF-8 text without NUL bytes (a BOM is fine, so is an empty file) → `"csv"`;
+ * - text → `"csv"`, whatever the delimiter: UTF-8 (with or without a BOM), UTF-16 with a BOM, or
+ *   Windows-1252 (see {@link detectEncoding}), with no NUL character and hardly any control
+ *   characters other than tab and line breaks; an empty file is text too;
  * - anything else → `"unsupported"`.
  *
  * @param firstBytes The start of the file: {@link SNIFF_LENGTH} bytes, or the whole file if shorter.
  *   A multi-byte character cut off at the end is tolerated.
  */
 export function detectFileType(firstBytes: Uint8Array): FileType {
-  if (startsWith(firstBytes, ZIP_SIGNATURE)) return "xlsx";
+  if (startsWith(firstBytes, ZIP_SIGNATURE)) return zipFileType(firstBytes);
   if (startsWith(firstBytes, CFB_SIGNATURE)) return "xls";
   const head = firstBytes.length > SNIFF_LENGTH ? firstBytes.subarray(0, SNIFF_LENGTH) : firstBytes;
-  if (head.includes(0)) return "unsupported";
-  return isUtf8(head.subarray(0, completeUtf8Length(head))) ? "csv" : "unsupported";
+  return isText(new TextDecoder(detectEncoding(head)).decode(head)) ? "csv" : "unsupported";
 }
 
 function startsWith(bytes: Uint8Array, signature: readonly number[]): boolean {
@@ -32,20 +36,22 @@ function startsWith(bytes: Uint8Array, signature: readonly number[]): boolean {
 }
 
 /**
- * The length of `bytes` without a trailing multi-byte UTF-8 sequence that the cut at the end left
- * incomplete, so that valid text is not rejected for where the sample happened to stop.
+ * Text has no NUL and at most one control character in a hundred besides tab, line feed, form feed
+ * and carriage return; binary data decoded as Windows-1252 (where every byte is a character) has
+ * many. Stray ones are tolerated: old files can end in Ctrl-Z, and Windows-1252 leaves five bytes
+ * undefined.
  */
-export function completeUtf8Length(bytes: Uint8Array): number {
-  const end = bytes.length;
-  // a sequence is at most 4 bytes, so only the last 3 can start an unfinished one
-  for (let i = end - 1; i >= 0 && i >= end - 3; i--) {
-    const byte = bytes[i]!;
-    if (byte < 0x80) return end; // ASCII: nothing is pending
-    if (byte >= 0xc0) {
-      const needed = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2;
-      return end - i < needed ? i : end;
+function isText(text: string): boolean {
+  let controls = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0) return false;
+    if (
+      (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0c && code !== 0x0d) ||
+      (code >= 0x7f && code < 0xa0)
+    ) {
+      controls++;
     }
-    // a continuation byte: keep looking for the lead byte
   }
-  return end;
+  return controls * 100 <= text.length;
 }

@@ -12,6 +12,7 @@ export {
   createCoercer,
 } from "./coerceCell.js";
 export { detectDelimiter, type CsvDelimiter } from "./readCsv.js";
+export { detectEncoding, type TextEncoding } from "./detectEncoding.js";
 export { detectFileType, SNIFF_LENGTH } from "./detectFileType.js";
 export { excelSerialToDate } from "./excelDate.js";
 export { columnLetter, matchHeaders, normalizeHeader } from "./matchHeaders.js";

@@ -1,19 +1,22 @@
-import { isUtf8 } from "node:buffer";
+import { isAscii, isUtf8 } from "node:buffer";
 import { Readable } from "node:stream";
 import { CsvError, parse } from "csv-parse";
 import type { ByteSource } from "./byteSource.js";
 import { isBlankRow, type RawRow, ROW_BATCH_SIZE } from "./cell.js";
-import { completeUtf8Length } from "./detectFileType.js";
+import { completeUtf8Length, detectEncoding, type TextEncoding } from "./detectEncoding.js";
 import { PermanentImportError } from "./permanentImportError.js";
 import type { SheetInfo } from "./readRows.js";
 import { coerceError } from "../lib.js";
 
-/** Characters accepted as field separators, in order of preference when counts tie. */
-export type CsvDelimiter = "," | ";" | "\t";
-const DELIMITERS: readonly CsvDelimiter[] = [",", ";", "\t"];
+/** Characters accepted as field separators, in order of preference when the evidence ties. */
+export type CsvDelimiter = "," | ";" | "\t" | "|";
+const DELIMITERS: readonly CsvDelimiter[] = [",", ";", "\t", "|"];
 
-/** How much of the file's start is searched for the header line when guessing the delimiter. */
-const DELIMITER_SAMPLE_BYTES = 64 * 1024;
+/** How much of the file's start decides its encoding and delimiter. */
+const SAMPLE_BYTES = 64 * 1024;
+
+/** How many lines at the start of the file are compared when guessing the delimiter. */
+const DELIMITER_SAMPLE_LINES = 20;
 
 /**
  * Caps one record's size, so that a stray opening quote cannot make the parser buffer the rest of
@@ -21,22 +24,25 @@ const DELIMITER_SAMPLE_BYTES = 64 * 1024;
  */
 const MAX_RECORD_CHARS = 1_000_000;
 
-const NOT_UTF8 =
-  "The file is not valid UTF-8 text. If it is a CSV file, save it from Excel as " +
-  "“CSV UTF-8 (Comma delimited)” and upload it again.";
+const MIXED_ENCODINGS =
+  "The file starts as UTF-8 text but later has characters in another encoding, so it cannot be " +
+  "read reliably. Save it again as “CSV UTF-8 (Comma delimited)” and upload it again.";
 
 /**
- * Reads a csv file as a stream of records: UTF-8 with or without a BOM, fields separated by
- * commas, semicolons or tabs (guessed from the header line), quoted fields with delimiters,
- * doubled quotes and line breaks inside. See {@link readRows} for what is yielded. Row numbers
- * count records, not lines, so a quoted line break does not shift them.
+ * Reads a text file (.csv, .tsv, .txt) as a stream of records. The encoding is told from the
+ * first 64 KiB (see {@link detectEncoding}): UTF-8 with or without a BOM, UTF-16 LE or BE with a
+ * BOM, else Windows-1252. Fields are separated by commas, semicolons, tabs or pipes (see
+ * {@link detectDelimiter}); quoted fields may hold delimiters, doubled quotes and line breaks.
+ * See {@link readRows} for what is yielded. Row numbers count records, not lines, so a quoted
+ * line break does not shift them.
  */
 export async function* readCsv(source: ByteSource, info: SheetInfo): AsyncGenerator<RawRow[], void, undefined> {
   info.date1904 = false;
   info.sheetName = null;
-  const head = await source.peek(DELIMITER_SAMPLE_BYTES);
-  const delimiter = detectDelimiter(head.toString("utf8", 0, completeUtf8Length(head)));
-  info.encoding = "UTF-8";
+  const head = await source.peek(SAMPLE_BYTES);
+  const encoding = detectEncoding(head);
+  const delimiter = detectDelimiter(new TextDecoder(encoding).decode(head));
+  info.encoding = encoding;
   info.delimiter = delimiter;
   const parser = parse({
     delimiter,
@@ -48,7 +54,7 @@ export async function* readCsv(source: ByteSource, info: SheetInfo): AsyncGenera
     record_delimiter: ["\r\n", "\n", "\r"],
     max_record_size: MAX_RECORD_CHARS,
   });
-  const input = Readable.from(validUtf8(source.chunks()), { objectMode: false });
+  const input = Readable.from(decodeText(source.chunks(), encoding), { objectMode: false });
   input.on("error", (error) => parser.destroy(error));
   input.pipe(parser);
 
@@ -78,46 +84,91 @@ export async function* readCsv(source: ByteSource, info: SheetInfo): AsyncGenera
 }
 
 /**
- * Guesses the field separator from the first non-blank line: the candidate that occurs most often
- * outside quotes; comma when none occurs (a one-column file) or on a tie.
+ * Guesses the field separator from the first lines of a text: the candidate that occurs, outside
+ * quotes, the same number of times on the most lines (a title line or a decimal comma here and
+ * there does not sway it); then the one that occurs more often on them; comma when none occurs (a
+ * one-column file).
  */
 export function detectDelimiter(text: string): CsvDelimiter {
-  const counts = [0, 0, 0];
+  const lines: number[][] = [];
+  let counts = DELIMITERS.map(() => 0);
   let inQuotes = false;
   let lineHasContent = false;
-  for (let i = text.charCodeAt(0) === 0xfeff ? 1 : 0; i < text.length; i++) {
+  for (let i = 0; i < text.length && lines.length < DELIMITER_SAMPLE_LINES; i++) {
     const char = text[i]!;
-    if (char === '"') {
-      inQuotes = !inQuotes;
-      lineHasContent = true;
-    } else if (inQuotes) {
+    if (char === '"') inQuotes = !inQuotes;
+    if (inQuotes) continue;
+    if (char === "\n" || char === "\r") {
+      if (lineHasContent) lines.push(counts);
+      counts = DELIMITERS.map(() => 0);
+      lineHasContent = false;
       continue;
-    } else if (char === "\n" || char === "\r") {
-      if (lineHasContent) break;
-      counts.fill(0);
-    } else {
-      const index = DELIMITERS.indexOf(char as CsvDelimiter);
-      if (index >= 0) counts[index]!++;
-      else if (char !== " ") lineHasContent = true;
     }
+    lineHasContent = true;
+    const index = DELIMITERS.indexOf(char as CsvDelimiter);
+    if (index >= 0) counts[index]!++;
   }
-  let best = 0;
-  for (let i = 1; i < counts.length; i++) if (counts[i]! > counts[best]!) best = i;
-  return DELIMITERS[best]!;
+  if (lineHasContent) lines.push(counts);
+
+  let best: { delimiter: CsvDelimiter; lines: number; count: number } = { delimiter: ",", lines: 0, count: 0 };
+  DELIMITERS.forEach((delimiter, index) => {
+    const { value, times } = mostCommonCount(lines.map((line) => line[index]!));
+    if (times > best.lines || (times === best.lines && value > best.count)) {
+      best = { delimiter, lines: times, count: value };
+    }
+  });
+  return best.delimiter;
 }
 
-/** Passes the bytes on, cut at character boundaries, and rejects anything that is not UTF-8. */
-async function* validUtf8(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer, void, undefined> {
-  let pending: Buffer | null = null;
-  for await (let chunk of chunks) {
-    if (pending) chunk = Buffer.concat([pending, chunk]);
-    const complete = completeUtf8Length(chunk);
-    const whole = complete === chunk.length ? chunk : chunk.subarray(0, complete);
-    if (!isUtf8(whole)) throw new PermanentImportError("CORRUPT_FILE", NOT_UTF8);
-    pending = complete === chunk.length ? null : chunk.subarray(complete);
-    if (whole.length > 0) yield whole;
+/** The non-zero value that occurs most often (the larger on a tie), and how often; zeros for none. */
+function mostCommonCount(values: number[]): { value: number; times: number } {
+  const times = new Map<number, number>();
+  for (const value of values) if (value > 0) times.set(value, (times.get(value) ?? 0) + 1);
+  let best = { value: 0, times: 0 };
+  for (const [value, n] of times) {
+    if (n > best.times || (n === best.times && value > best.value)) best = { value, times: n };
   }
-  if (pending) throw new PermanentImportError("CORRUPT_FILE", NOT_UTF8);
+  return best;
+}
+
+/**
+ * Decodes the bytes to text. A file taken for UTF-8 because its start was plain ASCII turns out to
+ * be Windows-1252 when a byte that is not UTF-8 comes later (an accented name in row 5,000); the two
+ * agree on ASCII, so the text decoded so far stands. Such a byte after UTF-8 characters is refused:
+ * the file mixes encodings.
+ */
+async function* decodeText(
+  chunks: AsyncIterable<Buffer>,
+  encoding: TextEncoding,
+): AsyncGenerator<string, void, undefined> {
+  let decoder = encoding === "UTF-8" ? null : new TextDecoder(encoding);
+  let pending: Buffer = Buffer.alloc(0);
+  let sawUtf8 = false;
+  for await (const chunk of chunks) {
+    if (decoder) {
+      yield decoder.decode(chunk, { stream: true });
+      continue;
+    }
+    const bytes = pending.length > 0 ? Buffer.concat([pending, chunk]) : chunk;
+    const complete = completeUtf8Length(bytes);
+    const whole = bytes.subarray(0, complete);
+    if (isUtf8(whole)) {
+      sawUtf8 ||= !isAscii(whole);
+      pending = bytes.subarray(complete);
+      yield whole.toString("utf8");
+    } else if (sawUtf8) {
+      throw new PermanentImportError("CORRUPT_FILE", MIXED_ENCODINGS);
+    } else {
+      decoder = new TextDecoder("windows-1252");
+      yield decoder.decode(bytes, { stream: true });
+    }
+  }
+  if (decoder) yield decoder.decode();
+  else if (pending.length > 0) {
+    // the file ends inside a character
+    if (sawUtf8) throw new PermanentImportError("CORRUPT_FILE", MIXED_ENCODINGS);
+    yield new TextDecoder("windows-1252").decode(pending);
+  }
 }
 
 function toImportError(error: unknown, rowsReadSoFar: number): Error {

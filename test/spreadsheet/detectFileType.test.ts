@@ -38,13 +38,26 @@ describe("detectFileType", () => {
     expect(detectFileType(PNG_HEADER)).toBe("unsupported");
   });
 
-  it("rejects binary data, NUL bytes and text that is not UTF-8", () => {
+  it("takes Windows-1252 text and UTF-16 text with a BOM as csv", () => {
+    // Excel's "CSV (Comma delimited)": é = 0xE9 followed by ASCII is invalid UTF-8
+    expect(detectFileType(Buffer.from("Name\ncaf\xe9,x\n", "latin1"))).toBe("csv");
+    // Excel's "Unicode Text": UTF-16 LE with a BOM, full of NUL bytes
+    expect(detectFileType(Buffer.from("\ufeffName\tQuantity\n", "utf16le"))).toBe("csv");
+    expect(detectFileType(Buffer.from("\ufeffName\tQuantity\n", "utf16le").swap16())).toBe("csv");
+    // an old file ending in Ctrl-Z
+    expect(detectFileType(Buffer.from(`Name\n${"x\n".repeat(50)}\x1a`))).toBe("csv");
+  });
+
+  it("rejects binary data, NUL characters and many control characters", () => {
     expect(detectFileType(randomBytes(4096))).toBe("unsupported");
+    // without NUL bytes, random bytes read as Windows-1252 are full of control characters
+    expect(detectFileType(randomBytes(4096).map((byte) => byte || 1))).toBe("unsupported");
     expect(detectFileType(Buffer.from("Name,Quantity\n\0\0\0\n"))).toBe("unsupported");
-    // Latin-1 "café" (é = 0xE9 followed by ASCII is invalid UTF-8)
-    expect(detectFileType(Buffer.from("Name\ncaf\xe9,x\n", "latin1"))).toBe("unsupported");
-    // UTF-16 text, as Excel's "Unicode text" saves it, is full of NUL bytes
-    expect(detectFileType(Buffer.from("\ufeffName\tQuantity\n", "utf16le"))).toBe("unsupported");
+    expect(detectFileType(Buffer.from("Name,Quantity\n\x01\x02\x03\n"))).toBe("unsupported");
+    // UTF-16 without a BOM is not recognised; its NUL bytes give it away
+    expect(detectFileType(Buffer.from("Name\tQuantity\n", "utf16le"))).toBe("unsupported");
+    // a BOM does not make binary data text
+    expect(detectFileType(Buffer.concat([Buffer.from([0xff, 0xfe]), PNG_HEADER]))).toBe("unsupported");
   });
 
   it("only looks at the first SNIFF_LENGTH bytes", () => {

@@ -1,12 +1,19 @@
+import fs from "node:fs/promises";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { ByteSource } from "../../src/spreadsheet/byteSource.js";
 import {
   detectDelimiter,
+  detectFileType,
   openSpreadsheet,
   PermanentImportError,
+  type RawRow,
+  SNIFF_LENGTH,
   type TemplateColumn,
 } from "../../src/spreadsheet/index.js";
-import { readFile } from "./fixtures.js";
+import { readCsv } from "../../src/spreadsheet/readCsv.js";
+import type { SheetInfo } from "../../src/spreadsheet/readRows.js";
+import { readFile, streamOf } from "./fixtures.js";
 
 const columns: TemplateColumn[] = [
   { key: "name", header: "Name", type: "STRING", required: true },
@@ -87,13 +94,37 @@ describe("reading .csv", () => {
     expect(valid[0]?.values.name).toBe(name);
   });
 
-  it("rejects text that is not UTF-8, even far into the file", async () => {
-    const head = Buffer.from(`Name,Quantity\n${"abc,1\n".repeat(5000)}`);
+  it("reads Windows-1252 whose first byte that is not ASCII comes after the 64 KiB sample", async () => {
+    const head = Buffer.from(`Name,Quantity\n${"abc,1\n".repeat(20_000)}`);
+    // é as 0xE9 and € as 0x80, as Excel writes "CSV (Comma delimited)"
+    const tail = Buffer.from([...Buffer.from("caf"), 0xe9, 0x20, 0x80, ...Buffer.from(",2\n")]);
+    const { header, valid } = await readFile(Buffer.concat([head, tail]), columns);
+    expect(header.encoding).toBe("UTF-8"); // all the sample could tell
+    expect(valid).toHaveLength(20_001);
+    expect(valid.at(-1)?.values).toEqual({ name: "café €", quantity: 2, active: null });
+  });
+
+  it("switches to Windows-1252 also when the first such byte ends a chunk, or the file", async () => {
+    for (const chunkSize of [1, 2, 5, 7, 1000]) {
+      const { info, rows } = await rawRows(
+        Buffer.from("Quantity,Name\n1,caf\xe9\n2,na\xefve\xe9", "latin1"),
+        chunkSize,
+      );
+      expect(info.encoding).toBe("windows-1252");
+      expect(rows.map((row) => row.cells[1])).toEqual(["Name", "café", "naïveé"]);
+      const endsInIt = await rawRows(Buffer.from("Quantity,Name\n1,caf\xe9", "latin1"), chunkSize);
+      expect(endsInIt.rows.map((row) => row.cells[1])).toEqual(["Name", "café"]);
+    }
+  });
+
+  it("refuses bytes that are not UTF-8 after UTF-8 characters: the file mixes encodings", async () => {
+    const head = Buffer.from(`Name,Quantity\nZoë,1\n${"abc,1\n".repeat(20_000)}`);
     const latin1 = Buffer.from("caf\xe9,1\n", "latin1");
     await expect(readFile(Buffer.concat([head, latin1]), columns)).rejects.toMatchObject({
       code: "CORRUPT_FILE",
       message:
-        "The file is not valid UTF-8 text. If it is a CSV file, save it from Excel as “CSV UTF-8 (Comma delimited)” and upload it again.",
+        "The file starts as UTF-8 text but later has characters in another encoding, so it cannot be read reliably. " +
+        "Save it again as “CSV UTF-8 (Comma delimited)” and upload it again.",
     });
   });
 
@@ -134,12 +165,82 @@ describe("reading .csv", () => {
 });
 
 describe("detectDelimiter", () => {
-  it("counts candidates outside quotes on the first non-blank line", () => {
+  it("counts candidates outside quotes", () => {
     expect(detectDelimiter("a,b,c\n")).toBe(",");
-    expect(detectDelimiter("a;b;c\n1,5;2,5;3\n")).toBe(";");
     expect(detectDelimiter("a\tb\n")).toBe("\t");
+    expect(detectDelimiter("a|b|c\n1|2,5|x;y\n")).toBe("|");
     expect(detectDelimiter('"x,y,z";b;c\n')).toBe(";");
-    expect(detectDelimiter("\n;;\n\na\tb,c\tc\n")).toBe("\t");
+    expect(detectDelimiter('"a\nb,c,d,e";f\n"g";h\n')).toBe(";");
     expect(detectDelimiter("single\n")).toBe(",");
+    expect(detectDelimiter("")).toBe(",");
+  });
+
+  it("prefers the candidate that occurs the same number of times on the most lines", () => {
+    // decimal commas outnumber the semicolons on some lines, not on every line
+    expect(detectDelimiter("Name;Price;Tax\nA;2,5;0,25\nB;3;1\nC;1,25;0\n")).toBe(";");
+    // a title line without delimiters, and free text with commas in a tab-separated file
+    expect(detectDelimiter("Q3 report, draft\n\nName\tNotes\nA\tx, y, z\nB\tfoo, bar\n")).toBe("\t");
+    // on a tie in lines, the larger count; on a full tie, comma
+    expect(detectDelimiter("a;b;c,d\n")).toBe(";");
+    expect(detectDelimiter("a;b,c\n")).toBe(",");
   });
 });
+
+describe("text encodings and delimiters of real files", () => {
+  const titles = ["Name", "Quantity", "Unit Price", "Active", "Ship Date", "Ordered At", "Contact Email", "SKU"];
+  it.each([
+    ["libreoffice-utf8.csv", "UTF-8", ",", "Zoë Ångström", "東京 Store", "2.5"],
+    ["libreoffice-windows1252.csv", "windows-1252", ",", "Zoë Ångström", "?? Store", "2.5"],
+    ["libreoffice-utf16.txt", "UTF-16LE", "\t", "Zoë Ångström", "東京 Store", "2.5"],
+    ["libreoffice-tab.tsv", "UTF-8", "\t", "Zoë Ångström", "東京 Store", "2.5"],
+    ["libreoffice-semicolon-de.csv", "UTF-8", ";", "Zoë Ångström", "東京 Store", "2,5"],
+  ])("%s: %s, %j", async (file, encoding, delimiter, first, second, price) => {
+    const bytes = await readFixture(file);
+    expect(detectFileType(bytes.subarray(0, SNIFF_LENGTH))).toBe("csv");
+    // odd chunk sizes cut UTF-16 code units and UTF-8 characters in two
+    for (const chunkSize of [7, 1000]) {
+      const { info, rows } = await rawRows(bytes, chunkSize);
+      expect(info).toMatchObject({ encoding, delimiter });
+      expect(rows.map((row) => row.rowNumber)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      expect(rows[0]?.cells[0]).toBe("Q3 sales report");
+      expect(rows[2]?.cells).toEqual(titles);
+      expect(rows[3]?.cells.slice(0, 3)).toEqual([first, "3", price]);
+      expect(rows[4]?.cells[0]).toBe(second);
+      expect(rows[8]?.cells[0]).toBe('Smith, "Jo"');
+      expect(rows[9]?.cells.slice(0, 2)).toEqual(["Two\nlines", "0"]);
+    }
+  });
+
+  it("reads UTF-16 BE with a BOM", async () => {
+    const bytes = Buffer.from("\ufeffName\tQuantity\r\nZoë 🚀\t3\r\n", "utf16le").swap16();
+    expect(bytes.subarray(0, 2)).toEqual(Buffer.from([0xfe, 0xff]));
+    const { info, rows } = await rawRows(bytes, 3);
+    expect(info).toMatchObject({ encoding: "UTF-16BE", delimiter: "\t" });
+    expect(rows.map((row) => row.cells)).toEqual([
+      ["Name", "Quantity"],
+      ["Zoë 🚀", "3"],
+    ]);
+  });
+
+  it("reads UTF-8 without a BOM, and pipes as the delimiter", async () => {
+    const { info, rows } = await rawRows(Buffer.from('Name|Quantity\n"A|B, C"|1\nŽluťoučký|2\n'), 5);
+    expect(info).toMatchObject({ encoding: "UTF-8", delimiter: "|" });
+    expect(rows.map((row) => row.cells)).toEqual([
+      ["Name", "Quantity"],
+      ["A|B, C", "1"],
+      ["Žluťoučký", "2"],
+    ]);
+  });
+});
+
+/** The raw rows and sheet facts readCsv finds, the file delivered in chunks of `chunkSize` bytes. */
+async function rawRows(bytes: Buffer, chunkSize: number): Promise<{ info: SheetInfo; rows: RawRow[] }> {
+  const info: SheetInfo = { date1904: false, sheetName: null, sheets: [], encoding: null, delimiter: null };
+  const rows: RawRow[] = [];
+  for await (const batch of readCsv(new ByteSource(streamOf(bytes, chunkSize)), info)) rows.push(...batch);
+  return { info, rows };
+}
+
+function readFixture(name: string): Promise<Buffer> {
+  return fs.readFile(new URL(`../fixtures/real/${name}`, import.meta.url));
+}
