@@ -36,13 +36,16 @@ export async function uploadPage({ main, query }: PageContext): Promise<void> {
       ...templates.map((t) => h("option", { value: t.id, selected: t.id === selected }, t.name)),
     ),
     h("p", { id: "template-columns", class: "hint" }),
-    h("label", { for: "file" }, "Spreadsheet (xlsx, xls or csv)"),
+    h("label", { for: "file" }, "Spreadsheet (xlsx, xlsm, xls, ods, or text: csv, tsv, txt)"),
     h("input", {
       id: "file",
       name: "file",
       type: "file",
       required: true,
-      accept: ".xlsx,.xls,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv",
+      // the type is told from the content; this only narrows the picker
+      accept:
+        ".xlsx,.xlsm,.xls,.ods,.csv,.tsv,.txt,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet," +
+        "application/vnd.oasis.opendocument.spreadsheet,text/csv,text/tab-separated-values,text/plain",
     }),
     h("div", { class: "actions" }, h("button", { type: "submit" }, "Upload and import")),
   );
