@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { coerceError } from "../lib.js";
 import { canAccess, type OsUser } from "./postgresOsUser.js";
 
 /** Paths of the PostgreSQL programs we run. */
@@ -41,8 +42,10 @@ export async function postgresBinaries(user: OsUser | undefined): Promise<Postgr
     const staging = `${copy}.${process.pid}.${randomBytes(4).toString("hex")}`;
     await fs.cp(installed, staging, { recursive: true, verbatimSymlinks: true });
     await fs.chmod(staging, 0o755);
-    await fs.rename(staging, copy).catch(async (err: NodeJS.ErrnoException) => {
+    await fs.rename(staging, copy).catch(async (caught: unknown) => {
       await fs.rm(staging, { recursive: true, force: true });
+      const err = coerceError(caught) as NodeJS.ErrnoException;
+      // another starter renamed its copy first: use that one
       if (err.code !== "ENOTEMPTY" && err.code !== "EEXIST") throw err;
     });
   }

@@ -8,6 +8,7 @@ import { isUuid } from "../db/isUuid.js";
 import type { ErrorCode } from "../errors.js";
 import { openExportFile } from "../exports/openExportFile.js";
 import { openErrorReport } from "../imports/openErrorReport.js";
+import { coerceError } from "../lib.js";
 import type { Logger } from "../logger.js";
 import { DownloadUnavailable, type Download, type UnavailableReason } from "../storage/download.js";
 
@@ -97,7 +98,8 @@ export async function serveDownload(
     });
     if (req.method === "HEAD") res.end();
     else await download.write(res);
-  } catch (err) {
+  } catch (caught) {
+    const err = coerceError(caught);
     const refused = asHttpError(err);
     if (refused && !res.headersSent) {
       if (refused.status === 401) res.setHeader("www-authenticate", 'Bearer realm="xls-importer"');
@@ -107,7 +109,7 @@ export async function serveDownload(
     }
     if (res.headersSent && res.destroyed) {
       // the client went away mid-download: nothing to answer, nothing wrong here
-      logger.info({ route, reason: String(err) }, "download aborted by the client");
+      logger.info({ route, reason: err.message }, "download aborted by the client");
       return;
     }
     logger.error({ err, route }, "download failed");
