@@ -24,6 +24,15 @@ export function detectEncoding(sample: Uint8Array): TextEncoding {
 }
 
 /**
+ * Decodes bytes that may end inside a character (which is left out). Always through the streaming
+ * path: when not streaming, Node 20.18.3 and later decode windows-1252 as Latin-1, 0x80 as U+0080
+ * rather than € (nodejs/node#60888).
+ */
+export function decodeSample(bytes: Uint8Array, encoding: TextEncoding): string {
+  return new TextDecoder(encoding).decode(bytes, { stream: true });
+}
+
+/**
  * The length of `bytes` without a trailing multi-byte UTF-8 sequence that the cut at the end left
  * incomplete, so that valid text is not rejected for where the sample happened to stop.
  */

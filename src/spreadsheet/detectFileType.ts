@@ -1,4 +1,4 @@
-import { detectEncoding } from "./detectEncoding.js";
+import { decodeSample, detectEncoding } from "./detectEncoding.js";
 import type { FileType } from "./types.js";
 import { zipFileType } from "./zipContents.js";
 
@@ -27,7 +27,7 @@ export function detectFileType(firstBytes: Uint8Array): FileType {
   if (startsWith(firstBytes, ZIP_SIGNATURE)) return zipFileType(firstBytes);
   if (startsWith(firstBytes, CFB_SIGNATURE)) return "xls";
   const head = firstBytes.length > SNIFF_LENGTH ? firstBytes.subarray(0, SNIFF_LENGTH) : firstBytes;
-  return isText(new TextDecoder(detectEncoding(head)).decode(head)) ? "csv" : "unsupported";
+  return isText(decodeSample(head, detectEncoding(head))) ? "csv" : "unsupported";
 }
 
 function startsWith(bytes: Uint8Array, signature: readonly number[]): boolean {

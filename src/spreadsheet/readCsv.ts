@@ -3,7 +3,7 @@ import { Readable } from "node:stream";
 import { CsvError, parse } from "csv-parse";
 import type { ByteSource } from "./byteSource.js";
 import { isBlankRow, type RawRow, ROW_BATCH_SIZE } from "./cell.js";
-import { completeUtf8Length, detectEncoding, type TextEncoding } from "./detectEncoding.js";
+import { completeUtf8Length, decodeSample, detectEncoding, type TextEncoding } from "./detectEncoding.js";
 import { PermanentImportError } from "./permanentImportError.js";
 import type { SheetInfo } from "./readRows.js";
 import { coerceError } from "../lib.js";
@@ -41,7 +41,7 @@ export async function* readCsv(source: ByteSource, info: SheetInfo): AsyncGenera
   info.sheetName = null;
   const head = await source.peek(SAMPLE_BYTES);
   const encoding = detectEncoding(head);
-  const delimiter = detectDelimiter(new TextDecoder(encoding).decode(head));
+  const delimiter = detectDelimiter(decodeSample(head, encoding));
   info.encoding = encoding;
   info.delimiter = delimiter;
   const parser = parse({
@@ -167,7 +167,7 @@ async function* decodeText(
   else if (pending.length > 0) {
     // the file ends inside a character
     if (sawUtf8) throw new PermanentImportError("CORRUPT_FILE", MIXED_ENCODINGS);
-    yield new TextDecoder("windows-1252").decode(pending);
+    yield decodeSample(pending, "windows-1252");
   }
 }
 

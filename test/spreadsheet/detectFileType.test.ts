@@ -44,6 +44,8 @@ describe("detectFileType", () => {
     // Excel's "Unicode Text": UTF-16 LE with a BOM, full of NUL bytes
     expect(detectFileType(Buffer.from("\ufeffName\tQuantity\n", "utf16le"))).toBe("csv");
     expect(detectFileType(Buffer.from("\ufeffName\tQuantity\n", "utf16le").swap16())).toBe("csv");
+    // curly quotes (0x93, 0x94) are characters in Windows-1252, not the C1 controls of Latin-1
+    expect(detectFileType(Buffer.from("Name,Note\nA,\x93quoted\x94\n".repeat(10), "latin1"))).toBe("csv");
     // an old file ending in Ctrl-Z
     expect(detectFileType(Buffer.from(`Name\n${"x\n".repeat(50)}\x1a`))).toBe("csv");
   });

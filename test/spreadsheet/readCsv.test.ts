@@ -112,8 +112,8 @@ describe("reading .csv", () => {
       );
       expect(info.encoding).toBe("windows-1252");
       expect(rows.map((row) => row.cells[1])).toEqual(["Name", "café", "naïveé"]);
-      const endsInIt = await rawRows(Buffer.from("Quantity,Name\n1,caf\xe9", "latin1"), chunkSize);
-      expect(endsInIt.rows.map((row) => row.cells[1])).toEqual(["Name", "café"]);
+      const endsInIt = await rawRows(Buffer.from("Quantity,Name\n1,caf\xe9\x80", "latin1"), chunkSize);
+      expect(endsInIt.rows.map((row) => row.cells[1])).toEqual(["Name", "café€"]);
     }
   });
 
