@@ -39,7 +39,7 @@ export const ERROR_CODES = {
   },
   UNSUPPORTED_FILE_TYPE: {
     statuses: [],
-    description: "an upload that is not xlsx, xls or UTF-8 csv (a PNG, a zip with no workbook)",
+    description: "an upload that is neither a workbook nor text (a PNG, a zip with no workbook)",
   },
   TOO_MANY_SUBSCRIPTIONS: {
     statuses: [],
