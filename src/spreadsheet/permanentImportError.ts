@@ -6,7 +6,8 @@ export type PermanentImportErrorCode =
   | "FILE_MISSING"
   | "NO_HEADER_ROW"
   | "MISSING_COLUMNS"
-  | "DUPLICATE_COLUMN";
+  | "DUPLICATE_COLUMN"
+  | "SHEET_NOT_FOUND";
 
 /**
  * The file itself cannot be imported, and retrying will not help: it is not a spreadsheet, it is

@@ -21,22 +21,24 @@ export interface SheetInfo {
 
 /**
  * Reads a file's rows in batches. The first row yielded is the header: the first non-blank row of
- * the first sheet that has one. Only that sheet is read. Yields nothing if the file has no
- * non-blank row. Later blank rows may be yielded; callers skip them.
+ * the sheet read: the one named `sheet`, or the first visible sheet in workbook order that has one.
+ * Only that sheet is read. Yields nothing if the file has no non-blank row. Later blank rows may be
+ * yielded; callers skip them.
  *
- * Throws {@link PermanentImportError} for a file that cannot be read; errors of the underlying
- * stream are passed through unchanged.
+ * Throws {@link PermanentImportError} for a file that cannot be read or has no such sheet; errors
+ * of the underlying stream are passed through unchanged.
  */
 export function readRows(
   kind: SpreadsheetKind,
   source: ByteSource,
   info: SheetInfo,
+  sheet?: string,
 ): AsyncGenerator<RawRow[], void, undefined> {
   switch (kind) {
     case "xlsx":
-      return readXlsx(source, info);
+      return readXlsx(source, info, sheet);
     case "xls":
-      return readXls(source, info);
+      return readXls(source, info, sheet);
     case "csv":
       return readCsv(source, info);
   }

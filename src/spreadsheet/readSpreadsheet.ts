@@ -88,7 +88,7 @@ export async function openSpreadsheet(
       );
     }
     const info: SheetInfo = { date1904: false, sheetName: null, sheets: [], encoding: null, delimiter: null };
-    batches = readRows(kind, source, info);
+    batches = readRows(kind, source, info, options.sheet);
     const first = await batches.next();
     const headerRow = first.done ? undefined : first.value[0];
     if (!headerRow) {

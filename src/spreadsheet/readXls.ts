@@ -5,6 +5,7 @@ import { type Cell, CellError, isBlankRow, type RawRow, ROW_BATCH_SIZE } from ".
 import { detectFileType } from "./detectFileType.js";
 import { excelSerialToDate, isDateFormat } from "./excelDate.js";
 import { PermanentImportError } from "./permanentImportError.js";
+import { emptySheetError, pickSheet } from "./pickSheet.js";
 import type { SheetInfo } from "./readRows.js";
 import { coerceError } from "../lib.js";
 
@@ -31,19 +32,34 @@ const ERROR_TEXTS: Readonly<Record<number, string>> = {
 
 /**
  * Reads a legacy .xls (BIFF) workbook with SheetJS. Such a file has at most 65,536 rows, so it is
- * read into memory whole. See {@link readRows} for what is yielded. Formula cells give their
+ * read into memory whole. See {@link readRows} for what is yielded: the rows of the sheet named
+ * `sheet`, or of the first visible one in workbook order that has data. Formula cells give their
  * cached result; numbers formatted as dates become dates, honouring the workbook's 1904 flag.
  *
  * An OLE2 file is also what a password-protected .xlsx is, and what Word documents are: both are
  * reported as {@link PermanentImportError}s.
+ *
+ * @throws {PermanentImportError} `SHEET_NOT_FOUND` when no visible sheet is named `sheet`;
+ *   `NO_HEADER_ROW` when that sheet is empty.
  */
-export async function* readXls(source: ByteSource, info: SheetInfo): AsyncGenerator<RawRow[], void, undefined> {
+export async function* readXls(
+  source: ByteSource,
+  info: SheetInfo,
+  sheet?: string,
+): AsyncGenerator<RawRow[], void, undefined> {
   const workbook = parseWorkbook(await source.readAll());
   const date1904 = workbook.Workbook?.WBProps?.date1904 === true;
-  for (const name of workbook.SheetNames) {
+  // SheetNames is in workbook order; Hidden is 0 for visible, 1 hidden, 2 very hidden
+  info.sheets = workbook.SheetNames.filter((_, i) => !workbook.Workbook?.Sheets?.[i]?.Hidden);
+  const picked = pickSheet(
+    info.sheets.map((name) => ({ name })),
+    sheet,
+  );
+  // by default the first sheet with data: an empty first tab falls through to the next
+  const candidates = sheet === undefined ? info.sheets : picked ? [picked.name] : [];
+  for (const name of candidates) {
     // dense mode: rows by 0-based row index, cells by 0-based column index
-    const rows = (workbook.Sheets[name] as XLSX.DenseSheet | undefined)?.["!data"];
-    if (!rows) continue;
+    const rows = (workbook.Sheets[name] as XLSX.DenseSheet | undefined)?.["!data"] ?? [];
     let found = false;
     let batch: RawRow[] = [];
     for (let r = 0; r < rows.length; r++) {
@@ -67,6 +83,7 @@ export async function* readXls(source: ByteSource, info: SheetInfo): AsyncGenera
       if (batch.length > 0) yield batch;
       return;
     }
+    if (sheet !== undefined) throw emptySheetError(name, info.sheets);
   }
 }
 

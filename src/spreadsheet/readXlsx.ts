@@ -4,6 +4,7 @@ import type { ByteSource } from "./byteSource.js";
 import { type Cell, CellError, isBlankRow, type RawRow, ROW_BATCH_SIZE } from "./cell.js";
 import { excelSerialToDate, fixExcelJsDate, formatDateCell, isDateFormat } from "./excelDate.js";
 import { PermanentImportError } from "./permanentImportError.js";
+import { emptySheetError } from "./pickSheet.js";
 import type { SheetInfo } from "./readRows.js";
 import { XlsxWorkbookReader } from "./xlsxWorkbookReader.js";
 import { coerceError } from "../lib.js";
@@ -33,26 +34,35 @@ interface WorksheetReaderLike {
 }
 
 /**
- * Reads an .xlsx workbook with exceljs's streaming reader (see {@link XlsxWorkbookReader}), never
- * holding the whole workbook in memory: see {@link readRows} for what is yielded. Formula cells
- * give their cached result, rich text and hyperlinks their text, error cells a {@link CellError}.
+ * Reads an .xlsx (or macro-enabled .xlsm, whose macros are never run) workbook with exceljs's
+ * streaming reader (see {@link XlsxWorkbookReader}), never holding the whole workbook in memory:
+ * see {@link readRows} for what is yielded. Only one sheet is read: the one named `sheet`, or the
+ * first visible one in workbook order that has data. Formula cells give their cached result, rich
+ * text and hyperlinks their text, error cells a {@link CellError}.
  *
  * Memory does grow with the workbook's shared strings table, which exceljs keeps in memory: about
  * the size of the distinct texts in the file.
+ *
+ * @throws {PermanentImportError} `SHEET_NOT_FOUND` when no visible sheet is named `sheet`;
+ *   `NO_HEADER_ROW` when that sheet is empty.
  */
-export async function* readXlsx(source: ByteSource, info: SheetInfo): AsyncGenerator<RawRow[], void, undefined> {
+export async function* readXlsx(
+  source: ByteSource,
+  info: SheetInfo,
+  sheet?: string,
+): AsyncGenerator<RawRow[], void, undefined> {
   const feed = new Feed(source.chunks());
-  const reader = new XlsxWorkbookReader(feed.stream, READER_OPTIONS);
+  const reader = new XlsxWorkbookReader(feed.stream, READER_OPTIONS, sheet);
   const internals = reader as unknown as WorkbookReaderInternals;
-  const sheets = reader[Symbol.asyncIterator]() as AsyncIterator<WorksheetReaderLike>;
+  const worksheets = reader[Symbol.asyncIterator]() as AsyncIterator<WorksheetReaderLike>;
   let events: AsyncIterator<Array<{ eventType: string; value: unknown }>> | null = null;
   try {
     for (;;) {
-      const sheet = await feed.step(() => sheets.next());
-      if (sheet.done) break;
+      const worksheet = await feed.step(() => worksheets.next());
+      if (worksheet.done) break;
       // known by now: XlsxWorkbookReader hands out no sheet before it has read xl/workbook.xml
       const date1904 = internals.properties?.model?.date1904 === true;
-      const sheetEvents = sheet.value.parse();
+      const sheetEvents = worksheet.value.parse();
       events = sheetEvents;
       let found = false;
       let batch: RawRow[] = [];
@@ -66,7 +76,8 @@ export async function* readXlsx(source: ByteSource, info: SheetInfo): AsyncGener
           if (!found) {
             if (isBlankRow(cells)) continue;
             found = true;
-            info.sheetName = sheet.value.name ?? null;
+            info.sheets = reader.sheetNames;
+            info.sheetName = worksheet.value.name ?? null;
             info.date1904 = date1904;
           }
           batch.push({ rowNumber: row.number, cells });
@@ -81,13 +92,14 @@ export async function* readXlsx(source: ByteSource, info: SheetInfo): AsyncGener
         if (batch.length > 0) yield batch;
         return;
       }
+      if (sheet !== undefined) throw emptySheetError(worksheet.value.name ?? sheet, reader.sheetNames);
     }
     feed.throwIfFailed();
   } finally {
     feed.stream.destroy();
     // stopping early: close the sheet's stream (maybe a parked file), then the zip and its parking
     await events?.return?.().catch(() => undefined);
-    await sheets.return?.().catch(() => undefined);
+    await worksheets.return?.().catch(() => undefined);
   }
 }
 

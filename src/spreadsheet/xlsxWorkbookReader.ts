@@ -7,6 +7,7 @@ import { Readable, type Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import ExcelJS from "exceljs";
 import { PermanentImportError } from "./permanentImportError.js";
+import { pickSheet } from "./pickSheet.js";
 
 /** The zip library exceljs itself uses, so entries behave exactly as exceljs expects. */
 const requireFromExcelJs = createRequire(createRequire(import.meta.url).resolve("exceljs"));
@@ -20,21 +21,44 @@ interface ZipEntry extends Readable {
   autodrain(): unknown;
 }
 
+/** A `<sheet>` of xl/workbook.xml, as exceljs parses it. */
+interface SheetEntry {
+  name: string;
+  state?: string;
+  rId: string;
+}
+
+/** A `<Relationship>` of xl/_rels/workbook.xml.rels, as exceljs parses it. */
+interface Relationship {
+  Id: string;
+  Type: string;
+  Target: string;
+}
+
 /** The parts of exceljs's WorkbookReader used here that its typings do not declare. */
 interface WorkbookReaderInternals {
   input: Readable;
-  model?: unknown;
+  model?: { sheets?: SheetEntry[] };
   properties?: { model?: { date1904?: boolean } };
   sharedStrings?: unknown[];
-  workbookRels?: unknown;
+  workbookRels?: Relationship[];
   _parseRels(entry: Readable): Promise<void>;
   _parseWorkbook(entry: Readable): Promise<void>;
   _parseSharedStrings(entry: Readable): AsyncGenerator<unknown>;
   _parseStyles(entry: Readable): Promise<void>;
-  _parseWorksheet(chunks: AsyncIterable<unknown>, sheetNo: string): Generator<unknown>;
+  _parseWorksheet(chunks: AsyncIterable<unknown>, sheetNo: string): Generator<WorksheetEvent>;
 }
 
-const WORKSHEET_PATH = /^xl\/worksheets\/sheet(\d+)\.xml$/;
+type WorksheetEvent = { eventType: string; value: { name?: string } };
+
+/** A visible worksheet: its name on the tab and its part in the zip. */
+interface Worksheet {
+  name: string;
+  path: string;
+}
+
+/** Where worksheets are stored by every program seen; which one is which, only the rels say. */
+const WORKSHEET_PATH = /^xl\/worksheets\/[^/]+\.xml$/;
 
 export const NOT_A_WORKBOOK =
   "This file is not a valid Excel workbook: it is a zip archive without a workbook inside. " +
@@ -42,7 +66,12 @@ export const NOT_A_WORKBOOK =
 
 /**
  * exceljs's streaming WorkbookReader with its zip-entry loop replaced; the XML parsing of each part
- * is still exceljs's own. The original loop (exceljs 4.4.0) has bugs that real files hit:
+ * is still exceljs's own. It hands out the worksheet named by `sheet`, or by default the visible
+ * worksheets in workbook order (the order of the tabs a person sees) whatever the order of the
+ * parts in the zip, so the first one with data can be read. Hidden sheets are skipped unread, and
+ * so is the rest once the caller stops.
+ *
+ * The original loop (exceljs 4.4.0) has bugs that real files hit:
  *
  * - it iterates the zip with its own `iterateStream` helper, which loses the entries after a
  *   worksheet it had to park in a temporary file (exceljs issue 683). Excel stores worksheets
@@ -50,12 +79,30 @@ export const NOT_A_WORKBOOK =
  *   stream iteration does not lose them (the fix proposed upstream in exceljs PR 2915);
  * - it streams a worksheet as soon as shared strings and relationships are known, even when
  *   xl/workbook.xml (exceljs issue 3064: a crash) or the styles (dates read as plain numbers)
- *   come later. Here a worksheet is parked until all of them were seen;
+ *   come later. Here the worksheet is parked until all of them were seen;
+ * - it only finds a sheet's name when the relationship's target is relative, not the absolute
+ *   `/xl/worksheets/sheet1.xml` that openpyxl writes;
+ * - it decodes each chunk of a part as UTF-8 on its own, so a character split between two chunks
+ *   became U+FFFD; here the parts are decoded as one stream;
  * - it only takes `date1904="1"`, not the equally valid `"true"` that LibreOffice writes.
  *
- * Parked worksheets go to a private temporary directory, removed when reading ends or stops.
+ * A worksheet that arrives before the workbook's sheet list, or before a sheet that comes first in
+ * workbook order, is parked in a private temporary directory until its turn; the directory is
+ * removed when reading ends or stops.
  */
 export class XlsxWorkbookReader extends ExcelJS.stream.xlsx.WorkbookReader {
+  /** The visible worksheets' names in workbook order; known before the first worksheet is handed out. */
+  sheetNames: string[] = [];
+
+  constructor(
+    input: Readable,
+    options: Partial<ExcelJS.stream.xlsx.WorkbookStreamReaderOptions>,
+    /** The sheet to read, by name; by default the first visible one. */
+    private readonly sheet: string | undefined,
+  ) {
+    super(input, options);
+  }
+
   override async *parse(): AsyncGenerator<{ eventType: string; value: unknown }, void, undefined> {
     const self = this as unknown as WorkbookReaderInternals;
     const zip = unzipper.Parse({ forceStream: true });
@@ -68,8 +115,44 @@ export class XlsxWorkbookReader extends ExcelJS.stream.xlsx.WorkbookReader {
     });
     self.input.pipe(zip);
     let stylesSeen = false;
+    let ended = false;
+    // the sheets to hand out, in workbook order; undefined until the sheet list and its
+    // relationships were both read
+    let queue: Worksheet[] | undefined;
     let parkingDirectory: string | null = null;
-    const parked: Array<{ sheetNo: string; file: string }> = [];
+    let parkedCount = 0;
+    const parked = new Map<string, string>();
+    const park = async (entry: ZipEntry) => {
+      parkingDirectory ??= await mkdtemp(path.join(tmpdir(), "xlsx-import-"));
+      const file = path.join(parkingDirectory, `part${++parkedCount}.xml`);
+      await pipeline(entry, createWriteStream(file));
+      parked.set(entry.path, file);
+    };
+    const plan = async () => {
+      if (queue !== undefined || !self.model || !self.workbookRels) return;
+      const sheets = visibleWorksheets(self.model.sheets ?? [], self.workbookRels);
+      this.sheetNames = sheets.map((sheet) => sheet.name);
+      // by default the first sheet with data: the reader asks for the next when one is empty
+      queue = this.sheet === undefined ? sheets : [pickSheet(sheets, this.sheet) as Worksheet];
+      for (const [part, file] of parked) {
+        if (queue.some((sheet) => sheet.path === part)) continue;
+        parked.delete(part);
+        await rm(file, { force: true });
+      }
+    };
+    // cells can be read once the shared strings and the styles are known (or known to be absent)
+    const readable = () => ended || (self.sharedStrings !== undefined && stylesSeen);
+    // hands out the parked sheets that are next in line
+    const unpark = async function* (reader: XlsxWorkbookReader) {
+      for (let next = queue?.[0]; next && readable(); next = queue?.[0]) {
+        const file = parked.get(next.path);
+        if (file === undefined) return;
+        queue?.shift();
+        yield* reader.worksheet(createReadStream(file, { encoding: "utf8" }), next);
+        parked.delete(next.path);
+        await rm(file, { force: true });
+      }
+    };
     try {
       for await (const entry of zip as AsyncIterable<ZipEntry>) {
         // entries already queued when the zip failed are just as incomplete
@@ -79,47 +162,89 @@ export class XlsxWorkbookReader extends ExcelJS.stream.xlsx.WorkbookReader {
         entry.on("error", ignore);
         switch (entry.path) {
           case "xl/_rels/workbook.xml.rels":
-            await self._parseRels(entry);
+            await self._parseRels(entry.setEncoding("utf8"));
+            await plan();
             break;
           case "xl/workbook.xml":
             await self._parseWorkbook(await normalizeWorkbookXml(entry));
+            await plan();
             break;
           case "xl/sharedStrings.xml":
             // with the default "cache" option this yields nothing; it fills self.sharedStrings
-            yield* self._parseSharedStrings(entry) as AsyncGenerator<never>;
+            yield* self._parseSharedStrings(entry.setEncoding("utf8")) as AsyncGenerator<never>;
             break;
           case "xl/styles.xml":
-            await self._parseStyles(entry);
+            await self._parseStyles(entry.setEncoding("utf8"));
             stylesSeen = true;
             break;
           default: {
-            const sheetNo = WORKSHEET_PATH.exec(entry.path)?.[1];
-            if (sheetNo === undefined) break;
-            // once one sheet is parked, later ones are too: sheets must come out in their order
-            if (parked.length === 0 && self.sharedStrings && self.workbookRels && self.model && stylesSeen) {
-              yield* self._parseWorksheet(entry, sheetNo) as Generator<{ eventType: string; value: unknown }>;
-            } else {
-              parkingDirectory ??= await mkdtemp(path.join(tmpdir(), "xlsx-import-"));
-              const file = path.join(parkingDirectory, `sheet${sheetNo}.xml`);
-              await pipeline(entry, createWriteStream(file));
-              parked.push({ sheetNo, file });
+            if (queue === undefined) {
+              // which sheet this is, only the sheet list will tell
+              if (WORKSHEET_PATH.test(entry.path)) await park(entry);
+              break;
             }
+            const at = queue.findIndex((sheet) => sheet.path === entry.path);
+            if (at === 0 && readable()) {
+              yield* this.worksheet(entry.setEncoding("utf8"), queue.shift() as Worksheet);
+            } else if (at >= 0) {
+              await park(entry);
+            }
+            // anything else (hidden sheets, other sheets than the one asked for) is drained unread
           }
         }
         entry.autodrain();
         current = null;
+        yield* unpark(this);
       }
       if (self.model === undefined) throw new PermanentImportError("CORRUPT_FILE", NOT_A_WORKBOOK);
-      for (const { sheetNo, file } of parked) {
-        yield* self._parseWorksheet(createReadStream(file), sheetNo) as Generator<{
-          eventType: string;
-          value: unknown;
-        }>;
-      }
+      if (queue === undefined) throw new PermanentImportError("CORRUPT_FILE", NO_SHEET_LIST);
+      ended = true;
+      yield* unpark(this);
+      if (queue.length > 0) throw new PermanentImportError("CORRUPT_FILE", missingSheet(queue[0]?.name ?? ""));
     } finally {
       if (parkingDirectory) await rm(parkingDirectory, { recursive: true, force: true });
     }
   }
+
+  /** exceljs's reader for one worksheet part, under the name on its tab. */
+  private *worksheet(part: Readable, sheet: Worksheet): Generator<WorksheetEvent> {
+    const self = this as unknown as WorkbookReaderInternals;
+    for (const event of self._parseWorksheet(part, sheet.path)) {
+      // exceljs names the sheet only when its part is worksheets/sheetN.xml, relative
+      event.value.name = sheet.name;
+      yield event;
+    }
+  }
+}
+
+const NO_SHEET_LIST =
+  "This file is not a valid Excel workbook: it has no list of its sheets. " +
+  "Open it in Excel, save it as .xlsx, and upload it again.";
+
+function missingSheet(name: string): string {
+  return (
+    `This file is not a valid Excel workbook: its sheet “${name}” is missing. ` +
+    "Open it in Excel, save it as .xlsx, and upload it again."
+  );
+}
+
+/**
+ * The visible worksheets in workbook order, with their parts; chart sheets hold no rows. The type
+ * is matched by its end, which transitional and strict OOXML share.
+ */
+function visibleWorksheets(sheets: readonly SheetEntry[], rels: readonly Relationship[]): Worksheet[] {
+  const worksheets: Worksheet[] = [];
+  for (const sheet of sheets) {
+    // sheets is sparse when exceljs skipped an element
+    if (!sheet || sheet.state === "hidden" || sheet.state === "veryHidden") continue;
+    const rel = rels.find((candidate) => candidate.Id === sheet.rId && candidate.Type.endsWith("/worksheet"));
+    if (!rel) continue;
+    // a target is relative to xl/, or absolute from the package root as openpyxl writes it
+    const target = rel.Target.trim();
+    const part = target.startsWith("/") ? target.slice(1) : path.posix.join("xl", target);
+    worksheets.push({ name: sheet.name, path: path.posix.normalize(part) });
+  }
+  return worksheets;
 }
 
 /** Rewrites `date1904="true"` as the `"1"` exceljs understands; workbook.xml is a few KB. */

@@ -1,7 +1,11 @@
+import { readFile as readFileBytes } from "node:fs/promises";
 import { Readable } from "node:stream";
+import JSZip from "jszip";
 import { describe, expect, it } from "vitest";
-import { PermanentImportError, type TemplateColumn } from "../../src/spreadsheet/index.js";
-import { handWrittenXlsx, readFile, STYLE, xlsxOf, zipOf } from "./fixtures.js";
+import { ByteSource } from "../../src/spreadsheet/byteSource.js";
+import { PermanentImportError, type RawRow, type TemplateColumn } from "../../src/spreadsheet/index.js";
+import { readRows, type SheetInfo } from "../../src/spreadsheet/readRows.js";
+import { handWrittenXlsx, readFile, STYLE, streamOf, xlsxOf, zipOf } from "./fixtures.js";
 
 const utc = (y: number, m: number, d: number, h = 0, min = 0) => new Date(Date.UTC(y, m - 1, d, h, min));
 
@@ -102,7 +106,7 @@ describe("reading .xlsx", () => {
       sheet.addRow(["Name", "Quantity", "Unit Price", "Active", "Ship Date", "Ordered At", "Contact Email"]);
       sheet.addRow(["Fine", 1]);
       sheet.addRow([]);
-      sheet.addRow(["Broken", 1.5, "1,234", "maybe", "31/12/2024", "soon", "bob@"]);
+      sheet.addRow(["Broken", 1.5, "1,5", "maybe", "31/12/2024", "soon", "bob@"]);
       sheet.addRow(["  ", { error: "#N/A" }, null, null, utc(2024, 1, 5)]);
       sheet.getCell("E5").numFmt = "dd/mm/yyyy";
     });
@@ -122,9 +126,9 @@ describe("reading .xlsx", () => {
           rowNumber: 4,
           column: "Unit Price",
           message:
-            'Expected a number, got "1,234". Write numbers without thousands separators and with a dot ' +
-            "as the decimal point, e.g. 1234.5.",
-          value: "1,234",
+            'Expected a number, got "1,5". This template writes numbers with a decimal point, e.g. 1234.5 ' +
+            "or 1,234.5.",
+          value: "1,5",
         },
         {
           rowNumber: 4,
@@ -154,7 +158,7 @@ describe("reading .xlsx", () => {
       raw: {
         name: "Broken",
         quantity: "1.5",
-        unitPrice: "1,234",
+        unitPrice: "1,5",
         active: "maybe",
         shipDate: "31/12/2024",
         orderedAt: "soon",
@@ -414,5 +418,135 @@ describe("damaged .xlsx files", () => {
     await expect(
       openSpreadsheet({ open }, [{ key: "name", header: "Name", type: "STRING", required: true }]),
     ).rejects.toBe(failure);
+  });
+});
+
+/** Reads a file's raw rows (no template), as the import's reader sees them. */
+async function readRaw(bytes: Buffer, kind: "xlsx" | "xls", sheet?: string) {
+  const info: SheetInfo = { date1904: false, sheetName: null, sheets: [], encoding: null, delimiter: null };
+  const rows: RawRow[] = [];
+  for await (const batch of readRows(kind, new ByteSource(streamOf(bytes)), info, sheet)) rows.push(...batch);
+  return { info, rows: rows.map((row) => [row.rowNumber, ...row.cells]) };
+}
+
+async function readCorpus(name: string, sheet?: string) {
+  const bytes = await readFileBytes(new URL(`../fixtures/real/${name}`, import.meta.url));
+  return readRaw(bytes, name.endsWith(".xls") ? "xls" : "xlsx", sheet);
+}
+
+/** The same zip with `first` moved to the front. */
+async function movedFirst(file: Buffer, first: string): Promise<Buffer> {
+  const zip = await JSZip.loadAsync(file);
+  const names = Object.keys(zip.files).filter((name) => !zip.files[name]?.dir);
+  const ordered = [first, ...names.filter((name) => name !== first)];
+  return zipOf(
+    await Promise.all(
+      ordered.map(async (name): Promise<[string, Buffer]> => [name, await zip.file(name)!.async("nodebuffer")]),
+    ),
+  );
+}
+
+describe("which sheet of a workbook written by a real program is read", () => {
+  const libreOffice = [
+    [1, "Q3 sales report"],
+    [3, "Name", "Quantity", "Unit Price", "Active", "Ship Date", "Ordered At", "Contact Email", "SKU"],
+  ];
+  const products = [[1, "Name", "Quantity", "Unit Price", "Active", "Ship Date", "Ordered At", "Contact Email"]];
+
+  it.each([
+    // LibreOffice stores sheet1.xml (Sales) after the others in the second file
+    ["libreoffice.xlsx", "Sales", ["Sales", "Notes"], libreOffice],
+    ["libreoffice-sheet1-last.xlsx", "Sales", ["Sales", "Notes"], libreOffice],
+    ["libreoffice.xls", "Sales", ["Sales", "Notes"], libreOffice],
+    // the hidden Lookup comes first, in the zip and in the workbook
+    ["openpyxl-hidden-first.xlsx", "Products", ["Products"], products],
+    ["openpyxl.xlsm", "Products", ["Products"], products],
+    ["openpyxl-1904.xlsx", "Products", ["Products"], products],
+    // workbook.xml last in the zip
+    ["sheetjs.xlsx", "Products", ["Products"], products],
+    ["exceljs.xlsx", "Products", ["Products", "Notes"], products],
+    ["excel-part-order.xlsx", "Products", ["Products", "Notes"], products],
+  ])("%s: the sheet %s of %j", async (file, sheetName, sheets, head) => {
+    const { info, rows } = await readCorpus(file);
+    expect(info).toMatchObject({ sheetName, sheets });
+    expect(rows.slice(0, head.length)).toEqual(head);
+  });
+
+  it.each(["libreoffice.xlsx", "libreoffice-sheet1-last.xlsx", "libreoffice.xls"])(
+    "%s: reads the sheet asked for, by its exact name or ignoring case",
+    async (file) => {
+      const notes = await readCorpus(file, "Notes");
+      expect(notes.info).toMatchObject({ sheetName: "Notes", sheets: ["Sales", "Notes"] });
+      expect(notes.rows[0]).toEqual([1, "Note", "Value"]);
+      expect(notes.rows[1]).toEqual([2, "Prices exclude VAT", 0.19]);
+      const lower = await readCorpus(file, "notes");
+      expect(lower.info.sheetName).toBe("Notes");
+      expect(lower.rows).toEqual(notes.rows);
+    },
+  );
+
+  it.each(["libreoffice-sheet1-last.xlsx", "libreoffice.xls"])(
+    "%s: a sheet that is not there, or hidden, is refused naming the sheets there are",
+    async (file) => {
+      for (const name of ["Q4", "Internal"]) {
+        await expect(readCorpus(file, name)).rejects.toThrow(
+          new PermanentImportError(
+            "SHEET_NOT_FOUND",
+            `This workbook has no sheet named “${name}”. Its sheets: Sales, Notes.`,
+          ),
+        );
+      }
+    },
+  );
+
+  it("refuses an empty sheet asked for by name, naming the others", async () => {
+    const file = handWrittenXlsx({
+      sharedStrings: ["Name"],
+      sheetData: `<row r="1"><c r="A1" t="s"><v>0</v></c></row>`,
+      extraSheets: [{ name: "Blank", sheetData: "" }],
+    });
+    await expect(readRaw(file, "xlsx", "blank")).rejects.toThrow(
+      new PermanentImportError(
+        "NO_HEADER_ROW",
+        "The sheet “Blank” has no header row: it is empty. This workbook's sheets: Data, Blank.",
+      ),
+    );
+  });
+
+  it("skips unread the sheets after the first one with data, even when the zip stores them first", async () => {
+    const file = handWrittenXlsx({
+      sharedStrings: ["Name"],
+      sheetData: `<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>first</t></is></c></row>`,
+      // not well-formed: reading it would fail the file
+      extraSheets: [{ name: "Second", sheetData: `<row r="1"><c r="A1"></row>` }],
+      sheetsBeforeStrings: 0,
+    });
+    const { info, rows } = await readRaw(await movedFirst(file, "xl/worksheets/sheet2.xml"), "xlsx");
+    expect(info).toMatchObject({ sheetName: "Data", sheets: ["Data", "Second"] });
+    expect(rows).toEqual([
+      [1, "Name"],
+      [2, "first"],
+    ]);
+    // asked for, the damaged sheet is read and refused
+    await expect(readRaw(file, "xlsx", "Second")).rejects.toMatchObject({ code: "CORRUPT_FILE" });
+  });
+
+  it("falls through an empty first sheet to the next one with data, in workbook order", async () => {
+    const file = handWrittenXlsx({
+      sharedStrings: ["Name"],
+      sheetData: "",
+      extraSheets: [
+        { name: "Third", sheetData: `<row r="1"><c r="A1" t="inlineStr"><is><t>third</t></is></c></row>` },
+        { name: "Fourth", sheetData: `<row r="1"><c r="A1" t="inlineStr"><is><t>fourth</t></is></c></row>` },
+      ],
+    });
+    // worksheets stored 3, 2, 1 (sheet4 last): each waits its turn
+    const reordered = await movedFirst(
+      await movedFirst(await movedFirst(file, "xl/worksheets/sheet1.xml"), "xl/worksheets/sheet2.xml"),
+      "xl/worksheets/sheet3.xml",
+    );
+    const { info, rows } = await readRaw(reordered, "xlsx");
+    expect(info).toMatchObject({ sheetName: "Third", sheets: ["Data", "Third", "Fourth"] });
+    expect(rows).toEqual([[1, "third"]]);
   });
 });
