@@ -1,6 +1,7 @@
 import type { ByteSource } from "./byteSource.js";
 import type { RawRow } from "./cell.js";
 import { readCsv } from "./readCsv.js";
+import { readOds } from "./readOds.js";
 import { readXls } from "./readXls.js";
 import { readXlsx } from "./readXlsx.js";
 import type { SpreadsheetKind } from "./types.js";
@@ -39,6 +40,8 @@ export function readRows(
       return readXlsx(source, info, sheet);
     case "xls":
       return readXls(source, info, sheet);
+    case "ods":
+      return readOds(source, info, sheet);
     case "csv":
       return readCsv(source, info);
   }

@@ -13,7 +13,7 @@ export interface TemplateColumn {
 }
 
 /** The file formats this module reads, plus the answer for everything else. */
-export type FileType = "xlsx" | "xls" | "csv" | "unsupported";
+export type FileType = "xlsx" | "xls" | "ods" | "csv" | "unsupported";
 
 /** A {@link FileType} this module can read. */
 export type SpreadsheetKind = Exclude<FileType, "unsupported">;
