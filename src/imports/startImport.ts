@@ -30,7 +30,7 @@ function uploadInspector(maxBytes: number) {
     kind = detected;
   };
   const inspect: ChunkInspector = (chunk, offset) => {
-    if (offset + chunk.length > maxBytes) throw tooLarge(maxBytes);
+    if (offset + chunk.length > maxBytes) throw fileTooLarge(maxBytes);
     if (!kind) {
       head = Buffer.concat([head, chunk]);
       if (head.length >= SNIFF_LENGTH) decide();
@@ -59,7 +59,8 @@ function unsupported() {
   );
 }
 
-function tooLarge(maxBytes: number) {
+/** FILE_TOO_LARGE, naming the limit. */
+export function fileTooLarge(maxBytes: number) {
   const mib = Math.round((maxBytes / 1024 / 1024) * 10) / 10;
   return new UserError("FILE_TOO_LARGE", `The file is larger than the ${mib} MiB limit.`);
 }
@@ -90,7 +91,7 @@ export async function startImport(
     return await withTransaction(db.pool, async (tx) => {
       const inspector = uploadInspector(config.maxUploadBytes);
       const stored = await storeFile(tx, userId, body, inspector.inspect);
-      if ((body as { truncated?: boolean }).truncated) throw tooLarge(config.maxUploadBytes);
+      if ((body as { truncated?: boolean }).truncated) throw fileTooLarge(config.maxUploadBytes);
       const kind = inspector.finish();
       const {
         rows: [created],
@@ -113,7 +114,7 @@ export async function startImport(
     stream?.destroy();
     const err = coerceError(caught);
     // graphql-upload-minimal fails the stream (or createReadStream) with a 413 past its maxFileSize
-    if ((err as { status?: number }).status === 413) throw tooLarge(config.maxUploadBytes);
+    if ((err as { status?: number }).status === 413) throw fileTooLarge(config.maxUploadBytes);
     throw err;
   }
 }

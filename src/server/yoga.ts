@@ -9,7 +9,7 @@ import type { JobEvents } from "../realtime/jobEvents.js";
 import type { Context } from "../schema/context.js";
 import { schema } from "../schema/index.js";
 import { useCsrfHeader } from "./useCsrfHeader.js";
-import { useUploads } from "./useUploads.js";
+import { MULTIPART_ROOM_BYTES, useUploads } from "./useUploads.js";
 import { useVariableErrors } from "./useVariableErrors.js";
 
 /** What the HTTP adapter (or our graphql-ws wiring) hands the context factory. */
@@ -33,7 +33,9 @@ export function createGraphQL(config: Config, db: Database, jobEvents: JobEvents
     landingPage: false,
     // a browser form could post multipart or GET across sites without a preflight; a custom
     // header cannot be sent that way, so requiring one on such requests stops CSRF
-    plugins: [useCsrfHeader(), useUploads(config.maxUploadBytes + 1), useVariableErrors()],
+    plugins: [useCsrfHeader(), useUploads(config.maxUploadBytes), useVariableErrors()],
+    // an upload is a request body too: Yoga's 25 MB default would refuse one long before MAX_UPLOAD_BYTES
+    maxRequestBodySize: config.maxUploadBytes + MULTIPART_ROOM_BYTES,
     graphiql: { subscriptionsProtocol: "WS", title: "xls-importer" },
     // GraphiQL with its code inlined: the default page loads it from a CDN, out of reach on a closed network
     renderGraphiQL,
