@@ -280,7 +280,7 @@ describe("files that cannot be imported", () => {
     const before = await stored();
     const result = await uploadFile(t, owner.token, owner.templateId, file, name);
     expect(codes(result)).toEqual(["UNSUPPORTED_FILE_TYPE"]);
-    expect(result.errors![0]!.message).toMatch(/not supported|not an Excel workbook/);
+    expect(result.errors![0]!.message).toMatch(/not supported|no spreadsheet inside/);
     expect(await stored()).toEqual(before);
   });
 

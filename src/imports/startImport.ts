@@ -9,24 +9,25 @@ import type { ImportOptions } from "./importOptions.js";
 import { notFound, UserError } from "../errors.js";
 import { isUuid } from "../db/isUuid.js";
 import { detectFileType, SNIFF_LENGTH, type SpreadsheetKind } from "../spreadsheet/index.js";
+import { isZip, ZipInspector } from "../spreadsheet/zipContents.js";
 import { storeFile, type ChunkInspector } from "../storage/fileStore.js";
-
-/** Bytes a zip holds in its entry names when it is an Excel workbook. */
-const WORKBOOK_ENTRY = Buffer.from("xl/workbook.xml");
 
 /**
  * Watches an upload stream go by: decides its type from the first bytes (and refuses anything
- * that is not a spreadsheet at once), enforces the size limit, and for a zip checks that it names
- * a workbook inside, without ever holding the file.
+ * that is not a spreadsheet at once), enforces the size limit, and for a zip checks what it holds
+ * (see {@link ZipInspector}), without ever holding the file.
  */
 function uploadInspector(maxBytes: number) {
   let head = Buffer.alloc(0);
   let kind: SpreadsheetKind | undefined;
-  let seenWorkbook = false;
-  let tail = Buffer.alloc(0);
+  const zip = new ZipInspector();
   const decide = () => {
     const detected = detectFileType(head);
-    if (detected === "unsupported") throw unsupported();
+    if (detected === "unsupported") {
+      // a zip that declares another type up front (an OpenDocument text) says what it is
+      const verdict = isZip(head) ? zip.verdict(head) : null;
+      throw verdict && "message" in verdict ? new UserError("UNSUPPORTED_FILE_TYPE", verdict.message) : unsupported();
+    }
     kind = detected;
   };
   const inspect: ChunkInspector = (chunk, offset) => {
@@ -35,17 +36,13 @@ function uploadInspector(maxBytes: number) {
       head = Buffer.concat([head, chunk]);
       if (head.length >= SNIFF_LENGTH) decide();
     }
-    if (!seenWorkbook) {
-      // entry names can straddle two chunks, so search the end of the last one too
-      const window = Buffer.concat([tail, chunk]);
-      seenWorkbook = window.includes(WORKBOOK_ENTRY);
-      tail = window.subarray(Math.max(0, window.length - WORKBOOK_ENTRY.length));
-    }
+    if (kind !== "csv" && kind !== "xls") zip.push(chunk);
   };
   const finish = (): SpreadsheetKind => {
     if (!kind) decide();
-    if (kind === "xlsx" && !seenWorkbook) {
-      throw new UserError("UNSUPPORTED_FILE_TYPE", "This is a ZIP archive, but not an Excel workbook (.xlsx).");
+    if (kind === "xlsx") {
+      const verdict = zip.verdict(head);
+      if ("message" in verdict) throw new UserError("UNSUPPORTED_FILE_TYPE", verdict.message);
     }
     return kind!;
   };
@@ -55,7 +52,8 @@ function uploadInspector(maxBytes: number) {
 function unsupported() {
   return new UserError(
     "UNSUPPORTED_FILE_TYPE",
-    "This file type is not supported. Upload an Excel workbook (.xlsx or .xls) or a CSV file saved as UTF-8 text.",
+    "This file type is not supported. Upload an Excel workbook (.xlsx or .xls), an OpenDocument spreadsheet (.ods) " +
+      "or a CSV file.",
   );
 }
 
