@@ -1,16 +1,18 @@
 import { type Cell, CellError, formatNumber, isBlankCell } from "./cell.js";
 import { excelSerialToDate, formatDateCell, isTimeOnly } from "./excelDate.js";
+import { type DateOrder, parseDateText } from "./parseDateText.js";
 import { parseIsoDateTime } from "./parseIsoDateTime.js";
+import { type DecimalSeparator, isExactNumber, parseNumberText, significantDigits } from "./parseNumberText.js";
 import type { ColumnType, JsonValue } from "./types.js";
 
 /** Context a cell's value depends on. */
 export interface CoerceOptions {
   /** The workbook counts serial dates from 1904; matters for numbers in date columns. */
   date1904?: boolean;
-  /** How numbers written as text separate decimals. Default `DOT`. */
-  decimalSeparator?: "DOT" | "COMMA";
+  /** How numbers written as text separate decimals (and so group thousands). Default `DOT`. */
+  decimalSeparator?: DecimalSeparator;
   /** The order of day, month and year in dates written as text. Default `YMD`. */
-  dateOrder?: "DMY" | "MDY" | "YMD";
+  dateOrder?: DateOrder;
 }
 
 /** Why a cell's value does not fit its column. */
@@ -39,17 +41,24 @@ export type CoercionResult = { ok: true; value: JsonValue } | { ok: false; messa
  *
  * | type | accepts | gives |
  * | --- | --- | --- |
- * | `INTEGER` | whole numbers, as numbers or text (`"-42"`, `"1e3"`) | a safe integer |
- * | `DECIMAL` | numbers, as numbers or text (`"+3.5"`, `".5"`) | a finite number |
- * | `BOOLEAN` | TRUE/FALSE cells; `true/false/yes/no/1/0` in any case; the numbers 1 and 0 | boolean |
- * | `DATE` | date cells, Excel serial numbers, `YYYY-MM-DD`, ISO date-times (date part as written) | `"YYYY-MM-DD"` |
- * | `DATETIME` | the same; text without an offset is taken as UTC, like spreadsheet dates | ISO string, `Z` |
+ * | `INTEGER` | whole numbers, as numbers or text (`"-42"`, `"1e3"`, `"1,234"`) | a safe integer |
+ * | `DECIMAL` | numbers, as numbers or text (`"+3.5"`, `".5"`, `"1,234.56"`) | a finite number |
+ * | `BOOLEAN` | TRUE/FALSE cells; `true/false/yes/no/1/0` and the words spreadsheets write for TRUE/FALSE in other languages (`WAHR`, `VRAI`, `VERDADERO`…), in any case; the numbers 1 and 0 | boolean |
+ * | `DATE` | date cells, Excel serial numbers, `YYYY-MM-DD`, ISO date-times (date part as written), dates as text in the template's order (`31.05.2024`) | `"YYYY-MM-DD"` |
+ * | `DATETIME` | the same, also with a time (`31.05.2024 14:30`); text without an offset is taken as UTC, like spreadsheet dates | ISO string, `Z` |
  * | `EMAIL` | an address, optionally prefixed `mailto:` | trimmed, lower case |
  * | `STRING` | anything: numbers as Excel shows them in General format, dates as ISO | trimmed text |
  *
- * Numbers as text are strict: no thousands separators, no decimal comma, no currency signs, so that
- * "1,234" is never silently read as 1.234 or 1234. Text is trimmed first. A blank cell gives `null`
- * (whether that is allowed is the row's business); an error cell (`#N/A`…) is always invalid.
+ * Numbers as text follow the template's `decimalSeparator` (see {@link parseNumberText}): with
+ * `DOT`, "1,234.56" is 1234.56 and "2,5" is refused; with `COMMA`, "1.234,56" and "2,5" are read
+ * and "2.5" is refused, so a number is never read with the other locale's meaning. A number as
+ * text must survive being stored as a double exactly: "12345678901234567.891" is refused, not
+ * stored as 12345678901234568. Number cells are doubles already and are taken as they are.
+ *
+ * Dates as text follow the template's `dateOrder` (see {@link parseDateText}); ISO `2024-05-31`
+ * is read in every order, and two-digit years are refused. Text is trimmed first. A blank cell
+ * gives `null` (whether that is allowed is the row's business); an error cell (`#N/A`…) is always
+ * invalid.
  */
 export function coerceCell(cell: Cell, type: ColumnType, options: CoerceOptions = {}): CoercionResult {
   if (isBlankCell(cell)) return { ok: true, value: null };
@@ -60,19 +69,21 @@ export function coerceCell(cell: Cell, type: ColumnType, options: CoerceOptions 
 /** Builds the converter for a column type; see {@link coerceCell} for the rules. */
 export function createCoercer(type: ColumnType, options: CoerceOptions = {}): Coercer {
   const date1904 = options.date1904 === true;
+  const decimalSeparator = options.decimalSeparator ?? "DOT";
+  const dateOrder = options.dateOrder ?? "YMD";
   switch (type) {
     case "STRING":
       return coerceString;
     case "INTEGER":
-      return coerceInteger;
+      return (cell) => coerceInteger(cell, decimalSeparator);
     case "DECIMAL":
-      return coerceDecimal;
+      return (cell) => coerceDecimal(cell, decimalSeparator);
     case "BOOLEAN":
       return coerceBoolean;
     case "DATE":
-      return (cell) => coerceDate(cell, date1904);
+      return (cell) => coerceDate(cell, date1904, dateOrder);
     case "DATETIME":
-      return (cell) => coerceDateTime(cell, date1904);
+      return (cell) => coerceDateTime(cell, date1904, dateOrder);
     case "EMAIL":
       return coerceEmail;
     default:
@@ -88,22 +99,36 @@ function coerceString(cell: FilledCell): string | CoercionFailure {
   return formatDateCell(cell);
 }
 
-const NUMBER_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-/** Digits with commas, spaces or apostrophes: thousands separators or a decimal comma. */
-const LOCALE_NUMBER_TEXT = /^[+-]?\d[\d,.' \u00a0\u202f]*$/;
-const NUMBER_FORMAT_HINT =
-  "Write numbers without thousands separators and with a dot as the decimal point, e.g. 1234.5.";
+/** Digits with commas, dots, spaces or apostrophes: separators in a form the locale does not use. */
+const LOCALE_NUMBER_TEXT = /^[+-]?[\d,.]*\d[\d,.' \u00a0\u202f]*$/;
+const NUMBER_FORMAT_HINT: Record<DecimalSeparator, string> = {
+  DOT: "This template writes numbers with a decimal point, e.g. 1234.5 or 1,234.5.",
+  COMMA: "This template writes numbers with a decimal comma, e.g. 1234,5 or 1.234,5.",
+};
+/** Any decimal of up to 15 significant digits survives a double; Excel keeps no more either. */
+const EXACT_DIGITS = 15;
 
-function coerceDecimal(cell: FilledCell): number | CoercionFailure {
-  const number = toNumber(cell, "a number");
-  if (number instanceof CoercionFailure) return number;
+function coerceDecimal(cell: FilledCell, decimalSeparator: DecimalSeparator): number | CoercionFailure {
+  const written = toNumber(cell, "a number", decimalSeparator);
+  if (written instanceof CoercionFailure) return written;
+  const number = Number(written);
   if (!Number.isFinite(number)) return new CoercionFailure(`The number ${describe(cell)} is too large.`);
+  if (typeof written === "string" && !isExactNumber(written, number)) {
+    // the double would not be the number written: say so rather than store a rounded one
+    if (significantDigits(written) > EXACT_DIGITS) {
+      return new CoercionFailure(
+        `The number ${describe(cell)} has more significant digits than can be stored exactly (${EXACT_DIGITS}).`,
+      );
+    }
+    return new CoercionFailure(`The number ${describe(cell)} is too small to be stored exactly.`);
+  }
   return number === 0 ? 0 : number; // no -0: it would be stored as 0 anyway
 }
 
-function coerceInteger(cell: FilledCell): number | CoercionFailure {
-  const number = toNumber(cell, "a whole number");
-  if (number instanceof CoercionFailure) return number;
+function coerceInteger(cell: FilledCell, decimalSeparator: DecimalSeparator): number | CoercionFailure {
+  const written = toNumber(cell, "a whole number", decimalSeparator);
+  if (written instanceof CoercionFailure) return written;
+  const number = Number(written);
   if (!Number.isInteger(number)) {
     if (!Number.isFinite(number)) return new CoercionFailure(`The number ${describe(cell)} is too large.`);
     return new CoercionFailure(`Expected a whole number, got ${describe(cell)}.`);
@@ -114,16 +139,29 @@ function coerceInteger(cell: FilledCell): number | CoercionFailure {
         "-9007199254740991 and 9007199254740991.",
     );
   }
+  // a safe integer is exact, so a difference is a fraction too small for a double: "3.0000000000000001"
+  if (typeof written === "string" && !isExactNumber(written, number)) {
+    return new CoercionFailure(`Expected a whole number, got ${describe(cell)}.`);
+  }
   return number === 0 ? 0 : number;
 }
 
-function toNumber(cell: FilledCell, expected: string): number | CoercionFailure {
+/**
+ * A number cell as it is, or text read in the locale as the number written, in JavaScript syntax
+ * (see {@link parseNumberText}), for the caller to check that the double keeps it.
+ */
+function toNumber(
+  cell: FilledCell,
+  expected: string,
+  decimalSeparator: DecimalSeparator,
+): number | string | CoercionFailure {
   if (typeof cell === "number") return cell;
   if (typeof cell === "string") {
     const text = cell.trim();
-    if (NUMBER_TEXT.test(text)) return Number(text);
-    if (LOCALE_NUMBER_TEXT.test(text) && /\d/.test(text)) {
-      return new CoercionFailure(`Expected ${expected}, got ${quote(text)}. ${NUMBER_FORMAT_HINT}`);
+    const written = parseNumberText(text, decimalSeparator);
+    if (written !== null) return written;
+    if (LOCALE_NUMBER_TEXT.test(text)) {
+      return new CoercionFailure(`Expected ${expected}, got ${quote(text)}. ${NUMBER_FORMAT_HINT[decimalSeparator]}`);
     }
     return new CoercionFailure(`Expected ${expected}, got ${quote(text)}.`);
   }
@@ -138,6 +176,28 @@ const BOOLEAN_TEXT = new Map<string, boolean>([
   ["no", false],
   ["1", true],
   ["0", false],
+  // TRUE/FALSE as spreadsheets in other languages write them in text files (LibreOffice and Excel
+  // in German write WAHR/FALSCH); the words cannot be mistaken for the opposite in any of these
+  ["wahr", true], // de
+  ["falsch", false],
+  ["vrai", true], // fr
+  ["faux", false],
+  ["verdadero", true], // es
+  ["verdadeiro", true], // pt
+  ["falso", false], // es, pt, it
+  ["vero", true], // it
+  ["waar", true], // nl
+  ["onwaar", false],
+  ["sant", true], // sv
+  ["falskt", false],
+  ["sand", true], // da
+  ["falsk", false], // da, nb
+  ["sann", true], // nb
+  ["usann", false],
+  ["tosi", true], // fi
+  ["epätosi", false],
+  ["prawda", true], // pl
+  ["fałsz", false],
 ]);
 
 function coerceBoolean(cell: FilledCell): boolean | CoercionFailure {
@@ -153,28 +213,48 @@ function coerceBoolean(cell: FilledCell): boolean | CoercionFailure {
   return new CoercionFailure(`Expected yes/no, true/false or 1/0, got ${describe(cell)}.`);
 }
 
-const DATE_HINT = "a date like 2024-05-31 (YYYY-MM-DD)";
-const DATETIME_HINT = "a date and time like 2024-05-31T14:30:00Z (or just a date)";
+/** What a date as text looks like in each order, for messages. */
+const DATE_HINT: Record<DateOrder, string> = {
+  YMD: "a date like 2024-05-31 (YYYY-MM-DD)",
+  DMY: "a date like 31.05.2024 or 31/05/2024 (day, month, year) or 2024-05-31",
+  MDY: "a date like 05/31/2024 (month, day, year) or 2024-05-31",
+};
+const DATETIME_HINT: Record<DateOrder, string> = {
+  YMD: "a date and time like 2024-05-31T14:30:00Z (or just a date)",
+  DMY: "a date and time like 31.05.2024 14:30 or 2024-05-31T14:30:00Z (or just a date)",
+  MDY: "a date and time like 05/31/2024 14:30 or 2024-05-31T14:30:00Z (or just a date)",
+};
+const TWO_DIGIT_YEAR = "Write the year with four digits: a two-digit year could be in either century.";
 
-function coerceDate(cell: FilledCell, date1904: boolean): string | CoercionFailure {
+function coerceDate(cell: FilledCell, date1904: boolean, order: DateOrder): string | CoercionFailure {
   if (typeof cell === "string") {
     const text = cell.trim();
-    const parsed = parseIsoDateTime(text);
-    if (parsed) return parsed.date;
-    return new CoercionFailure(`Expected ${DATE_HINT}, got ${quote(text)}.`);
+    const iso = parseIsoDateTime(text);
+    if (iso) return iso.date;
+    const parsed = parseDateText(text, order);
+    if (parsed === null) return new CoercionFailure(`Expected ${DATE_HINT[order]}, got ${quote(text)}.`);
+    if (parsed === "two-digit year") {
+      return new CoercionFailure(`Expected ${DATE_HINT[order]}, got ${quote(text)}. ${TWO_DIGIT_YEAR}`);
+    }
+    return parsed.date;
   }
-  const date = toDate(cell, date1904, DATE_HINT);
+  const date = toDate(cell, date1904, DATE_HINT[order]);
   return date instanceof CoercionFailure ? date : date.toISOString().slice(0, 10);
 }
 
-function coerceDateTime(cell: FilledCell, date1904: boolean): string | CoercionFailure {
+function coerceDateTime(cell: FilledCell, date1904: boolean, order: DateOrder): string | CoercionFailure {
   if (typeof cell === "string") {
     const text = cell.trim();
-    const parsed = parseIsoDateTime(text);
-    if (parsed) return parsed.canonical ? text : new Date(parsed.time).toISOString();
-    return new CoercionFailure(`Expected ${DATETIME_HINT}, got ${quote(text)}.`);
+    const iso = parseIsoDateTime(text);
+    if (iso) return iso.canonical ? text : new Date(iso.time).toISOString();
+    const parsed = parseDateText(text, order);
+    if (parsed === null) return new CoercionFailure(`Expected ${DATETIME_HINT[order]}, got ${quote(text)}.`);
+    if (parsed === "two-digit year") {
+      return new CoercionFailure(`Expected ${DATETIME_HINT[order]}, got ${quote(text)}. ${TWO_DIGIT_YEAR}`);
+    }
+    return new Date(parsed.time).toISOString();
   }
-  const date = toDate(cell, date1904, DATETIME_HINT);
+  const date = toDate(cell, date1904, DATETIME_HINT[order]);
   return date instanceof CoercionFailure ? date : date.toISOString();
 }
 

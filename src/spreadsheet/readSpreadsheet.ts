@@ -1,8 +1,8 @@
 import type { Readable } from "node:stream";
 import { ByteSource } from "./byteSource.js";
-import { cellToText, type RawRow } from "./cell.js";
+import { cellToText, isBlankRow, type RawRow } from "./cell.js";
 import { detectFileType, SNIFF_LENGTH } from "./detectFileType.js";
-import { matchHeaders } from "./matchHeaders.js";
+import { matchHeaders, scoreHeaders } from "./matchHeaders.js";
 import { PermanentImportError } from "./permanentImportError.js";
 import { readRows, type SheetInfo } from "./readRows.js";
 import type { FileType, HeaderMatch, ParsedRow, SpreadsheetKind, TemplateColumn } from "./types.js";
@@ -61,15 +61,17 @@ export interface OpenedSpreadsheet extends AsyncIterable<ParsedRow> {
 }
 
 /**
- * Opens an uploaded spreadsheet and reads up to its header row: the first non-empty row of the
- * first sheet that has data. The header is matched against the template (see {@link matchHeaders})
- * before any data row is read, so a file lacking columns fails fast.
+ * Opens an uploaded spreadsheet and reads up to its header row: `options.headerRow` if given, else
+ * the first non-blank row if it has the template's required columns, else the row among the first
+ * 20 non-blank ones that matches the template best, so a title or a note above the headers is
+ * passed over (rows above the header are never data). The header is matched against the template
+ * (see {@link matchHeaders}) before any data row is read, so a file lacking columns fails fast.
  *
  * Memory stays flat however many rows the file has: xlsx and csv are streamed (xls, at most
  * 65,536 rows, is read whole).
  *
- * @throws {PermanentImportError} for an unsupported, damaged or empty file, a missing header row,
- *   or missing required columns. Errors of the input stream itself are thrown unchanged.
+ * @throws {PermanentImportError} for an unsupported, damaged or empty file, a missing or blank
+ *   header row, or missing required columns. Errors of the input stream itself are thrown unchanged.
  */
 export async function openSpreadsheet(
   input: SpreadsheetInput,
@@ -89,9 +91,11 @@ export async function openSpreadsheet(
     }
     const info: SheetInfo = { date1904: false, sheetName: null, sheets: [], encoding: null, delimiter: null };
     batches = readRows(kind, source, info, options.sheet);
-    const first = await batches.next();
-    const headerRow = first.done ? undefined : first.value[0];
-    if (!headerRow) {
+    const found =
+      options.headerRow === undefined
+        ? await findHeaderRow(batches, columns)
+        : await readToHeaderRow(batches, options.headerRow);
+    if (!found) {
       if (source.bytesRead === 0) throw new PermanentImportError("EMPTY_FILE", "The file is empty.");
       throw new PermanentImportError(
         "NO_HEADER_ROW",
@@ -100,15 +104,86 @@ export async function openSpreadsheet(
           : "The file has no header row: all of its sheets are empty.",
       );
     }
+    const { headerRow, pending } = found;
     const match = matchHeaders(headerRow.cells.map(cellToText), columns, headerRow.rowNumber);
     const header: SpreadsheetHeader = { ...match, fileType: kind, ...info };
-    const pending = (first.value as RawRow[]).slice(1);
     return new Spreadsheet(header, options, source, batches, pending);
   } catch (error) {
     await batches?.return().catch(() => undefined);
     source.close();
     throw error;
   }
+}
+
+/** How many non-blank rows at the top of a sheet may hold the header, below titles and notes. */
+const HEADER_SEARCH_ROWS = 20;
+
+/** The header row, and the rows read after it that are still to be validated. */
+interface FoundHeader {
+  headerRow: RawRow;
+  pending: RawRow[];
+}
+
+/**
+ * Finds the header: the first non-blank row when it has the template's required columns, else
+ * the one among the first {@link HEADER_SEARCH_ROWS} non-blank rows that has the most template
+ * columns, required ones counting double (see {@link scoreHeaders}), the earliest of equals. A
+ * row with none of the columns is no better than the first row, whose message then says what is
+ * expected. Holds at most those rows, plus the batch being read.
+ *
+ * @returns `null` when the sheet has no non-blank row.
+ */
+async function findHeaderRow(
+  batches: AsyncGenerator<RawRow[], void, undefined>,
+  columns: readonly TemplateColumn[],
+): Promise<FoundHeader | null> {
+  const candidates: RawRow[] = [];
+  let best = 0;
+  let bestScore = -1;
+  let rest: RawRow[] = [];
+  search: for (;;) {
+    const next = await batches.next();
+    if (next.done) break;
+    for (let i = 0; i < next.value.length; i++) {
+      const row = next.value[i]!;
+      if (isBlankRow(row.cells)) continue; // blank rows above the header are not data either
+      const { score, complete } = scoreHeaders(row.cells.map(cellToText), columns);
+      if (score > bestScore) [best, bestScore] = [candidates.length, score];
+      candidates.push(row);
+      if ((complete && candidates.length === 1) || candidates.length === HEADER_SEARCH_ROWS) {
+        rest = next.value.slice(i + 1);
+        break search;
+      }
+    }
+  }
+  const headerRow = candidates[best];
+  if (!headerRow) return null;
+  return { headerRow, pending: [...candidates.slice(best + 1), ...rest] };
+}
+
+/**
+ * Skips to the header row the uploader chose (1-based, as Excel numbers rows); the rows above it
+ * are read and dropped.
+ *
+ * @throws {PermanentImportError} `NO_HEADER_ROW` if that row is blank or past the end of the sheet.
+ */
+async function readToHeaderRow(
+  batches: AsyncGenerator<RawRow[], void, undefined>,
+  rowNumber: number,
+): Promise<FoundHeader> {
+  for (;;) {
+    const next = await batches.next();
+    if (next.done) break;
+    const index = next.value.findIndex((row) => row.rowNumber >= rowNumber);
+    if (index < 0) continue;
+    const row = next.value[index]!;
+    if (row.rowNumber !== rowNumber || isBlankRow(row.cells)) break;
+    return { headerRow: row, pending: next.value.slice(index + 1) };
+  }
+  throw new PermanentImportError(
+    "NO_HEADER_ROW",
+    `Row ${rowNumber}, chosen as the header row, is empty. Choose the row that holds the column titles.`,
+  );
 }
 
 /** Options for {@link readSpreadsheet}. */

@@ -20,8 +20,10 @@ export type SpreadsheetKind = Exclude<FileType, "unsupported">;
 
 /**
  * A typed cell value, ready for a jsonb column:
- * - `INTEGER` → a safe integer, `DECIMAL` → a finite number (a JS double: about 15 significant
- *   digits survive, which is what Excel itself keeps);
+ * - `INTEGER` → a safe integer, `DECIMAL` → a finite number, a JS double: from a number cell as
+ *   the file stores it; from text only when the double is exactly the number written (any number
+ *   of up to 15 significant digits is, which is what Excel keeps), else the row is rejected, so a
+ *   decimal is never silently rounded;
  * - `BOOLEAN` → boolean;
  * - `DATE` → `"YYYY-MM-DD"`, `DATETIME` → an ISO 8601 string in UTC (`"2024-05-31T14:30:00.000Z"`);
  * - `EMAIL` → the trimmed, lower-cased address; `STRING` → the trimmed text;

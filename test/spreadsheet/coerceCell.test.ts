@@ -39,11 +39,15 @@ describe("coerceCell", () => {
         ok: false,
         message: 'Expected a whole number, got "12abc".',
       });
-      expect(coerceCell("1,234", "INTEGER")).toEqual({
+      expect(coerceCell("1,23", "INTEGER")).toEqual({
         ok: false,
         message:
-          'Expected a whole number, got "1,234". Write numbers without thousands separators and ' +
-          "with a dot as the decimal point, e.g. 1234.5.",
+          'Expected a whole number, got "1,23". This template writes numbers with a decimal point, e.g. 1234.5 ' +
+          "or 1,234.5.",
+      });
+      expect(coerceCell("3.0000000000000001", "INTEGER")).toEqual({
+        ok: false,
+        message: 'Expected a whole number, got "3.0000000000000001".',
       });
       expect(coerceCell(true, "INTEGER")).toEqual({ ok: false, message: "Expected a whole number, got TRUE." });
       expect(coerceCell(utc(2024, 1, 5), "INTEGER")).toEqual({
@@ -76,7 +80,7 @@ describe("coerceCell", () => {
     });
 
     it("rejects what is not plainly a number", () => {
-      for (const text of ["12abc", "$12", "NaN", "Infinity", "0x1A", "1 000", "1,5", "--1"]) {
+      for (const text of ["12abc", "$12", "NaN", "Infinity", "0x1A", "1 00", "1,5", "--1", "1,2345", "1,234,5"]) {
         const result = coerceCell(text, "DECIMAL");
         expect(result.ok, text).toBe(false);
         expect(!result.ok && result.message, text).toContain(`Expected a number, got "${text}".`);
@@ -99,6 +103,15 @@ describe("coerceCell", () => {
       ["0", false],
       [1, true],
       [0, false],
+      ["WAHR", true],
+      ["falsch", false],
+      ["VRAI", true],
+      ["FAUX", false],
+      ["VERDADERO", true],
+      ["FALSO", false],
+      ["Onwaar", false],
+      ["EPÄTOSI", false],
+      ["FAŁSZ", false],
     ])("reads %j as %j", (cell, value) => {
       expect(coerceCell(cell, "BOOLEAN")).toEqual({ ok: true, value });
     });
@@ -193,6 +206,163 @@ describe("coerceCell", () => {
           message: `Expected a date and time like 2024-05-31T14:30:00Z (or just a date), got "${text}".`,
         });
       }
+    });
+  });
+
+  describe("numbers as text in the template's locale", () => {
+    const comma = { decimalSeparator: "COMMA" } as const;
+
+    it.each([
+      ["1,234.56", "DOT", 1234.56],
+      ["-1,234,567.5", "DOT", -1234567.5],
+      ["1 234.56", "DOT", 1234.56],
+      ["1'234.56", "DOT", 1234.56],
+      ["1234.56", "DOT", 1234.56],
+      ["2,50", "COMMA", 2.5],
+      ["1.234,56", "COMMA", 1234.56],
+      ["1 234,56", "COMMA", 1234.56],
+      ["1\u00a0234,56", "COMMA", 1234.56],
+      ["1\u202f234,56", "COMMA", 1234.56],
+      ["-7,25", "COMMA", -7.25],
+      [",5", "COMMA", 0.5],
+      ["1,5e3", "COMMA", 1500],
+      ["1234", "COMMA", 1234],
+    ] as const)("reads %j with a decimal %s as %j", (text, decimalSeparator, value) => {
+      expect(coerceCell(text, "DECIMAL", { decimalSeparator })).toEqual({ ok: true, value });
+    });
+
+    it("reads whole numbers with thousands separators", () => {
+      expect(coerceCell("1,234", "INTEGER")).toEqual({ ok: true, value: 1234 });
+      expect(coerceCell("1.234", "INTEGER", comma)).toEqual({ ok: true, value: 1234 });
+      expect(coerceCell("1,234", "INTEGER", comma)).toEqual({
+        ok: false,
+        message: 'Expected a whole number, got "1,234".',
+      });
+    });
+
+    it("never reads a number with the other locale's meaning", () => {
+      expect(coerceCell("2,5", "DECIMAL")).toEqual({
+        ok: false,
+        message:
+          'Expected a number, got "2,5". This template writes numbers with a decimal point, e.g. 1234.5 or 1,234.5.',
+      });
+      for (const text of ["2.5", "1,234.56", "1.234.5", "1.23,4"]) {
+        expect(coerceCell(text, "DECIMAL", comma), text).toEqual({
+          ok: false,
+          message: `Expected a number, got "${text}". This template writes numbers with a decimal comma, e.g. 1234,5 or 1.234,5.`,
+        });
+      }
+      // one separator throughout
+      expect(coerceCell("1,234 567.5", "DECIMAL").ok).toBe(false);
+    });
+
+    it("leaves number cells alone", () => {
+      expect(coerceCell(2.5, "DECIMAL", comma)).toEqual({ ok: true, value: 2.5 });
+      expect(coerceCell(1234, "INTEGER", comma)).toEqual({ ok: true, value: 1234 });
+    });
+  });
+
+  describe("exact decimals", () => {
+    it("refuses text a double would change, rather than storing another number", () => {
+      expect(coerceCell("12345678901234567.891", "DECIMAL")).toEqual({
+        ok: false,
+        message: 'The number "12345678901234567.891" has more significant digits than can be stored exactly (15).',
+      });
+      expect(coerceCell("12.345.678.901.234.567,891", "DECIMAL", { decimalSeparator: "COMMA" }).ok).toBe(false);
+      expect(coerceCell("0.12345678901234567", "DECIMAL").ok).toBe(false);
+      expect(coerceCell("1e-400", "DECIMAL")).toEqual({
+        ok: false,
+        message: 'The number "1e-400" is too small to be stored exactly.',
+      });
+    });
+
+    it.each([
+      ["123456789012345.6", 123456789012345.6],
+      ["0.000000000000001234567890123450", 1.23456789012345e-15],
+      ["1.50000000000000000000", 1.5],
+      ["100000000000000000000000", 1e23],
+      // more than 15 digits, but the very number the double holds: stored as written
+      ["0.30000000000000004", 0.30000000000000004],
+      ["1.7976931348623157e308", Number.MAX_VALUE],
+    ])("keeps %j", (text, value) => {
+      expect(coerceCell(text, "DECIMAL")).toEqual({ ok: true, value });
+      expect(String(value)).toBe(String(Number(text)));
+    });
+
+    it("takes number cells as the doubles they are", () => {
+      expect(coerceCell(12345678901234568, "DECIMAL")).toEqual({ ok: true, value: 12345678901234568 });
+    });
+  });
+
+  describe("dates as text in the template's order", () => {
+    it.each([
+      ["31/05/2024", "DMY", "2024-05-31"],
+      ["31.05.2024", "DMY", "2024-05-31"],
+      ["1.7.2024", "DMY", "2024-07-01"],
+      ["31-05-2024", "DMY", "2024-05-31"],
+      ["05/31/2024", "MDY", "2024-05-31"],
+      ["5/31/2024", "MDY", "2024-05-31"],
+      ["2024/05/31", "YMD", "2024-05-31"],
+      ["2024.5.31", "YMD", "2024-05-31"],
+      ["2024-05-31", "DMY", "2024-05-31"],
+      ["2024-05-31", "MDY", "2024-05-31"],
+      ["29.02.2024 23:59", "DMY", "2024-02-29"],
+    ] as const)("reads %j (%s) as %s", (text, dateOrder, value) => {
+      expect(coerceCell(text, "DATE", { dateOrder })).toEqual({ ok: true, value });
+    });
+
+    it("reads date-times", () => {
+      const dmy = { dateOrder: "DMY" } as const;
+      expect(coerceCell("31.05.2024 14:30", "DATETIME", dmy)).toEqual({ ok: true, value: "2024-05-31T14:30:00.000Z" });
+      expect(coerceCell("01.07.2024 09:30:00", "DATETIME", dmy)).toEqual({
+        ok: true,
+        value: "2024-07-01T09:30:00.000Z",
+      });
+      expect(coerceCell("31/05/2024 14:30:15,5", "DATETIME", dmy)).toEqual({
+        ok: true,
+        value: "2024-05-31T14:30:15.500Z",
+      });
+      expect(coerceCell("31.05.2024", "DATETIME", dmy)).toEqual({ ok: true, value: "2024-05-31T00:00:00.000Z" });
+      expect(coerceCell("5/31/2024 2:30 PM", "DATETIME", { dateOrder: "MDY" })).toEqual({
+        ok: true,
+        value: "2024-05-31T14:30:00.000Z",
+      });
+      expect(coerceCell("5/31/2024 12:05 am", "DATETIME", { dateOrder: "MDY" })).toEqual({
+        ok: true,
+        value: "2024-05-31T00:05:00.000Z",
+      });
+      expect(coerceCell("2024/05/31 14:30", "DATETIME")).toEqual({ ok: true, value: "2024-05-31T14:30:00.000Z" });
+    });
+
+    it("says what was expected for dates that do not fit the order or the calendar", () => {
+      const dmy = "Expected a date like 31.05.2024 or 31/05/2024 (day, month, year) or 2024-05-31";
+      for (const text of ["05/31/2024", "31.02.2024", "2024/05/31", "31.05/2024", "0.05.2024", "31.05.20245"]) {
+        expect(coerceCell(text, "DATE", { dateOrder: "DMY" }), text).toEqual({
+          ok: false,
+          message: `${dmy}, got "${text}".`,
+        });
+      }
+      expect(coerceCell("31/05/2024", "DATE", { dateOrder: "MDY" })).toEqual({
+        ok: false,
+        message: 'Expected a date like 05/31/2024 (month, day, year) or 2024-05-31, got "31/05/2024".',
+      });
+      expect(coerceCell("31.05.2024 24:00", "DATETIME", { dateOrder: "DMY" })).toEqual({
+        ok: false,
+        message:
+          "Expected a date and time like 31.05.2024 14:30 or 2024-05-31T14:30:00Z (or just a date), " +
+          'got "31.05.2024 24:00".',
+      });
+      expect(coerceCell("5/31/2024 13:30 PM", "DATETIME", { dateOrder: "MDY" }).ok).toBe(false);
+    });
+
+    it("refuses two-digit years", () => {
+      expect(coerceCell("31.05.24", "DATE", { dateOrder: "DMY" })).toEqual({
+        ok: false,
+        message:
+          'Expected a date like 31.05.2024 or 31/05/2024 (day, month, year) or 2024-05-31, got "31.05.24". ' +
+          "Write the year with four digits: a two-digit year could be in either century.",
+      });
+      expect(coerceCell("5/31/24 14:30", "DATETIME", { dateOrder: "MDY" }).ok).toBe(false);
     });
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { columnLetter, matchHeaders, PermanentImportError, type TemplateColumn } from "../../src/spreadsheet/index.js";
+import { scoreHeaders } from "../../src/spreadsheet/matchHeaders.js";
 
 const columns: TemplateColumn[] = [
   { key: "sku", header: "Article Number", type: "STRING", required: true },
@@ -41,7 +42,19 @@ describe("matchHeaders", () => {
     expect(error.message).toBe("Missing required column(s): Unit Price, Contact Email");
   });
 
-  it("rejects a header row that matches no column at all", () => {
+  it("names the header row when it is not row 1", () => {
+    const error = thrown(() => matchHeaders(["Article Number", "Note"], columns, 3));
+    expect(error.message).toBe("Missing required column(s) in the header row (row 3): Unit Price, Contact Email");
+  });
+
+  it("rejects a header row that matches no column at all, saying what was expected, before what is missing", () => {
+    expect(thrown(() => matchHeaders(["Q3 sales report"], columns)).message).toBe(
+      "None of the expected columns were found in the header row (row 1). " +
+        "Expected: Article Number, Unit Price, Contact Email, Note",
+    );
+  });
+
+  it("rejects a header row that matches no optional column either", () => {
     const optional: TemplateColumn[] = [{ key: "note", header: "Note", type: "STRING", required: false }];
     const error = thrown(() => matchHeaders(["Foo", "Bar"], optional, 2));
     expect(error.code).toBe("MISSING_COLUMNS");
@@ -65,6 +78,20 @@ describe("matchHeaders", () => {
     ];
     const match = matchHeaders(["name", "full name"], tricky);
     expect(match.columns.map((c) => c.index)).toEqual([1, 0]);
+  });
+});
+
+describe("scoreHeaders", () => {
+  it("counts the template columns a row has, required ones double, and whether it has the required ones", () => {
+    expect(scoreHeaders(["Q3 sales report"], columns)).toEqual({ score: 0, complete: false });
+    expect(scoreHeaders(["Note"], columns)).toEqual({ score: 1, complete: false });
+    expect(scoreHeaders(["unit price", null, "NOTE"], columns)).toEqual({ score: 3, complete: false });
+    expect(scoreHeaders(["Article Number", "Unit Price", "Contact Email", "email"], columns)).toEqual({
+      score: 6,
+      complete: true,
+    });
+    const optional: TemplateColumn[] = [{ key: "note", header: "Note", type: "STRING", required: false }];
+    expect(scoreHeaders(["Title"], optional)).toEqual({ score: 0, complete: false });
   });
 });
 

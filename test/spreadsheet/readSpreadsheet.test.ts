@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -10,6 +11,7 @@ import {
   openSpreadsheet,
   type ParsedRow,
   PermanentImportError,
+  type ReadOptions,
   readSpreadsheet,
   type SpreadsheetHeader,
 } from "../../src/spreadsheet/index.js";
@@ -147,5 +149,194 @@ describe("readSpreadsheet", () => {
     const perThousandRows = withKept - retained();
     expect(perThousandRows).toBeGreaterThan(100 * 1024);
     expect(halfway).toBeLessThan(25 * perThousandRows);
+  });
+});
+
+/** Reads a whole file with reader options, giving its header row's number and its rows. */
+async function readWith(bytes: Buffer | string, options: ReadOptions) {
+  const spreadsheet = await openSpreadsheet({ open: () => streamOf(bytes) }, productColumns, options);
+  const rows: ParsedRow[] = [];
+  for await (const row of spreadsheet) rows.push(row);
+  return { headerRow: spreadsheet.header.rowNumber, rows };
+}
+
+const values = (rows: ParsedRow[]) => rows.map((row) => (row.ok ? row.values : row.errors));
+
+interface ManifestFile {
+  name: string;
+  headerRow: number;
+  rowsImported: number;
+  rowsFailed: number;
+  firstRecord: Record<string, string | number | boolean>;
+}
+const manifest = JSON.parse(readFileSync("test/fixtures/real/manifest.json", "utf8")) as { files: ManifestFile[] };
+const corpus = (name: string) => ({
+  file: readFileSync(`test/fixtures/real/${name}`),
+  expected: manifest.files.find((file) => file.name === name)!,
+});
+/** The corpus's data rows (rows 6 and 7 are blank), each imported. */
+const CORPUS_ROWS_ALL_VALID = [4, 5, 8, 9, 10].map((rowNumber) => [rowNumber, true]);
+/** A record as the manifest writes it: DECIMAL as exact text. */
+const asManifest = (values: Record<string, unknown>) => ({ ...values, unitPrice: String(values.unitPrice) });
+
+describe("the header row", () => {
+  it("is found below a title, in LibreOffice's CSV (title in row 1, headers in row 3)", async () => {
+    const { file, expected } = corpus("libreoffice-utf8.csv");
+    const { headerRow, rows } = await readWith(file, {});
+    expect(headerRow).toBe(expected.headerRow);
+    expect(rows.map((row) => [row.rowNumber, row.ok])).toEqual(CORPUS_ROWS_ALL_VALID);
+    expect(rows.filter((row) => row.ok)).toHaveLength(expected.rowsImported);
+    expect(asManifest(rows[0]!.ok ? rows[0]!.values : {})).toEqual(expected.firstRecord);
+    // "1,234.56" as a decimal dot template writes it
+    expect(rows[1]).toMatchObject({ ok: true, values: { quantity: 12, unitPrice: 1234.56 } });
+  });
+
+  it("is found below a title in an xlsx, and the rows above it are not data", async () => {
+    const file = await xlsxOf((workbook) => {
+      const sheet = workbook.addWorksheet("Report");
+      sheet.addRow(["Q3 sales report"]);
+      sheet.addRow(["Exported 2024-10-01", "by Ada"]);
+      sheet.addRow(["Name", "Quantity", "Unit Price"]);
+      sheet.addRow(["Widget", 3, 2.5]);
+    });
+    const { headerRow, rows } = await readWith(file, {});
+    expect(headerRow).toBe(3);
+    expect(rows.map((row) => row.rowNumber)).toEqual([4]);
+    expect(rows[0]).toMatchObject({ ok: true, values: { name: "Widget", quantity: 3, unitPrice: 2.5 } });
+  });
+
+  it("is the row with the most template columns, required ones counting double", async () => {
+    // row 1 has three optional columns (3 points), row 2 both required ones (4 points)
+    const csv = "Unit Price,Active,Ship Date\nName,Quantity\nWidget,3\n";
+    const { headerRow, rows } = await readWith(csv, {});
+    expect(headerRow).toBe(2);
+    expect(values(rows)).toEqual([
+      { name: "Widget", quantity: 3, unitPrice: null, active: null, shipDate: null, orderedAt: null, email: null },
+    ]);
+  });
+
+  it("is the earliest of equally good rows", async () => {
+    expect((await readWith("Report\nUnit Price\nActive\nName,Quantity,Unit Price\n", {})).headerRow).toBe(4);
+    await expect(readWith("Report\nUnit Price\nActive\n", {})).rejects.toThrow(
+      new PermanentImportError(
+        "MISSING_COLUMNS",
+        "Missing required column(s) in the header row (row 2): Name, Quantity",
+      ),
+    );
+  });
+
+  it("is row 1 when it has the required columns, so a data row repeating the headers stays data", async () => {
+    const { headerRow, rows } = await readWith("Name,Quantity\nWidget,3\nName,Quantity\n", {});
+    expect(headerRow).toBe(1);
+    expect(rows.map((row) => [row.rowNumber, row.ok])).toEqual([
+      [2, true],
+      [3, false],
+    ]);
+  });
+
+  it("is looked for in the first 20 non-blank rows only; blank rows do not count", async () => {
+    const notes = (count: number) => Array.from({ length: count }, (_, i) => `note ${i + 1}\n\n`).join("");
+    const twentieth = await readWith(`${notes(19)}Name,Quantity\nWidget,3\n`, {});
+    expect(twentieth.headerRow).toBe(39);
+    expect(twentieth.rows.map((row) => row.rowNumber)).toEqual([40]);
+    await expect(readWith(`${notes(20)}Name,Quantity\nWidget,3\n`, {})).rejects.toThrow(
+      new PermanentImportError(
+        "MISSING_COLUMNS",
+        "None of the expected columns were found in the header row (row 1). Expected: Name, Quantity, " +
+          "Unit Price, Active, Ship Date, Ordered At, Contact Email",
+      ),
+    );
+  });
+
+  it("names the row it found when required columns are missing there", async () => {
+    await expect(readWith("Q3 sales report\nName,Unit Price\nWidget,2.5\n", {})).rejects.toThrow(
+      new PermanentImportError("MISSING_COLUMNS", "Missing required column(s) in the header row (row 2): Quantity"),
+    );
+  });
+
+  it("can be forced with options.headerRow; the rows above it are read and dropped", async () => {
+    const csv = "Name,Quantity\nA,1\nName,Quantity,Unit Price\nB,2,2.5\n";
+    expect(await readWith(csv, { headerRow: 3 })).toMatchObject({
+      headerRow: 3,
+      rows: [{ rowNumber: 4, ok: true, values: { name: "B", quantity: 2, unitPrice: 2.5 } }],
+    });
+    const { file } = corpus("libreoffice-utf8.csv");
+    expect((await readWith(file, { headerRow: 3 })).rows).toHaveLength(5);
+  });
+
+  it("refuses a forced row without the required columns, or a blank one, naming it", async () => {
+    const csv = "Q3 sales report\nName,Unit Price\n\nName,Quantity\nWidget,3\n";
+    await expect(readWith(csv, { headerRow: 2 })).rejects.toThrow(
+      new PermanentImportError("MISSING_COLUMNS", "Missing required column(s) in the header row (row 2): Quantity"),
+    );
+    await expect(readWith(csv, { headerRow: 1 })).rejects.toMatchObject({
+      code: "MISSING_COLUMNS",
+      message: expect.stringContaining("in the header row (row 1)"),
+    });
+    for (const headerRow of [3, 99]) {
+      await expect(readWith(csv, { headerRow })).rejects.toThrow(
+        new PermanentImportError(
+          "NO_HEADER_ROW",
+          `Row ${headerRow}, chosen as the header row, is empty. Choose the row that holds the column titles.`,
+        ),
+      );
+    }
+  });
+});
+
+describe("the template's locale", () => {
+  it("reads LibreOffice's German CSV: decimal comma, dates with dots, WAHR/FALSCH", async () => {
+    const { file, expected } = corpus("libreoffice-semicolon-de.csv");
+    const { headerRow, rows } = await readWith(file, { decimalSeparator: "COMMA", dateOrder: "DMY" });
+    expect(headerRow).toBe(expected.headerRow);
+    // the manifest counts 4 failures for a reader that knows no German booleans; this one does
+    expect(rows.map((row) => [row.rowNumber, row.ok])).toEqual(CORPUS_ROWS_ALL_VALID);
+    expect(asManifest(rows[0]!.ok ? rows[0]!.values : {})).toEqual(expected.firstRecord);
+    expect(values(rows).slice(1, 4)).toEqual([
+      {
+        name: "東京 Store",
+        quantity: 12,
+        unitPrice: 1234.56,
+        active: false,
+        shipDate: "2024-08-15",
+        orderedAt: "2024-08-15T17:45:30.000Z",
+        email: "tokyo@example.jp",
+      },
+      {
+        name: "Rocket 🚀",
+        quantity: 1,
+        unitPrice: 0.1,
+        active: true,
+        shipDate: "2024-09-30",
+        orderedAt: "2024-09-30T00:00:00.000Z",
+        email: null,
+      },
+      {
+        name: 'Smith, "Jo"',
+        quantity: 1500,
+        unitPrice: -7.25,
+        active: false,
+        shipDate: "2024-12-31",
+        orderedAt: "2024-12-31T23:59:59.000Z",
+        email: "jo.smith@example.org",
+      },
+    ]);
+  });
+
+  it("rejects the German CSV's numbers and dates with a template in the default locale, saying why", async () => {
+    const { file } = corpus("libreoffice-semicolon-de.csv");
+    const { rows } = await readWith(file, {});
+    expect(rows[0]).toMatchObject({
+      ok: false,
+      errors: [
+        {
+          column: "Unit Price",
+          message:
+            'Expected a number, got "2,5". This template writes numbers with a decimal point, e.g. 1234.5 or 1,234.5.',
+        },
+        { column: "Ship Date", message: 'Expected a date like 2024-05-31 (YYYY-MM-DD), got "01.07.2024".' },
+        { column: "Ordered At" },
+      ],
+    });
   });
 });
