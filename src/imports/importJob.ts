@@ -11,7 +11,7 @@ const PROGRESS_INTERVAL_MS = 500;
 
 interface ImportRow {
   file_id: string | null;
-  file_type: "xlsx" | "xls" | "csv";
+  file_type: SpreadsheetKind;
   columns: unknown;
   /** the uploader's ImportOptions and the template's locale, as the reader takes them */
   read_options: ReadOptions;
