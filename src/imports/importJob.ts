@@ -1,6 +1,12 @@
 import type pg from "pg";
 import type { JobService } from "../jobs/runJob.js";
-import { openSpreadsheet, PermanentImportError, type ParsedRow, type ReadOptions } from "../spreadsheet/index.js";
+import {
+  openSpreadsheet,
+  PermanentImportError,
+  type ParsedRow,
+  type ReadOptions,
+  type SpreadsheetKind,
+} from "../spreadsheet/index.js";
 import { deleteStoredFile, openStoredFile } from "../storage/fileStore.js";
 import { parseColumns } from "./templateColumns.js";
 
