@@ -34,8 +34,9 @@ export const ERROR_CODES = {
     description: "the thing does not exist or is not yours (the two look the same)",
   },
   FILE_TOO_LARGE: {
-    statuses: [],
-    description: "an upload over `MAX_UPLOAD_BYTES`; nothing of it is kept",
+    statuses: [413],
+    description:
+      "an upload over `MAX_UPLOAD_BYTES` (413 when the request says so before it is read); nothing of it is kept",
   },
   UNSUPPORTED_FILE_TYPE: {
     statuses: [],
