@@ -10,8 +10,6 @@ const FAKE_LEAP_DAY = 60;
 /** What serial 0 (Excel's "1900-01-00") becomes: the day that time-only cells fall on. */
 const TIME_ONLY_DAY = Date.UTC(1899, 11, 31);
 const MAX_DATE = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
-/** Where exceljs's conversion, which ignores the leap-year bug, starts to be right. */
-const MARCH_1900 = Date.UTC(1900, 2, 1);
 
 /**
  * Converts an Excel serial date number into a `Date` whose UTC fields are the wall-clock date and
@@ -30,16 +28,6 @@ export function excelSerialToDate(serial: number, date1904: boolean): Date | nul
   else days = serial;
   const ms = Math.round((days - UNIX_EPOCH_SERIAL) * MS_PER_DAY);
   return ms > MAX_DATE ? null : new Date(ms);
-}
-
-/**
- * Fixes a date cell converted by exceljs, which is a day early before 1900-03-01 because it ignores
- * Excel's 1900 leap-year bug. Returns `null` for the nonexistent 1900-02-29.
- */
-export function fixExcelJsDate(date: Date, date1904: boolean): Date | null {
-  const ms = date.getTime();
-  if (date1904 || !(ms < MARCH_1900)) return date;
-  return excelSerialToDate(ms / MS_PER_DAY + UNIX_EPOCH_SERIAL, false);
 }
 
 /** True if an Excel number format displays a date or time (so its numbers are serial dates). */

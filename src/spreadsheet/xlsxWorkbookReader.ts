@@ -7,9 +7,10 @@ import { Readable, type Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import ExcelJS from "exceljs";
 import { PermanentImportError } from "./permanentImportError.js";
+import { parseSharedStrings } from "./parseSharedStrings.js";
 import { pickSheet } from "./pickSheet.js";
 
-/** The zip library exceljs itself uses, so entries behave exactly as exceljs expects. */
+/** The zip library exceljs itself uses. */
 const requireFromExcelJs = createRequire(createRequire(import.meta.url).resolve("exceljs"));
 const unzipper = requireFromExcelJs("unzipper") as {
   Parse(options: { forceStream: true }): Transform;
@@ -40,18 +41,20 @@ interface WorkbookReaderInternals {
   input: Readable;
   model?: { sheets?: SheetEntry[] };
   properties?: { model?: { date1904?: boolean } };
-  sharedStrings?: unknown[];
+  styles: { getStyleModel(id: number): { numFmt?: string } | null };
   workbookRels?: Relationship[];
   _parseRels(entry: Readable): Promise<void>;
   _parseWorkbook(entry: Readable): Promise<void>;
-  _parseSharedStrings(entry: Readable): AsyncGenerator<unknown>;
   _parseStyles(entry: Readable): Promise<void>;
-  _parseWorksheet(chunks: AsyncIterable<unknown>, sheetNo: string): Generator<WorksheetEvent>;
 }
 
-type WorksheetEvent = { eventType: string; value: { name?: string } };
+/** A worksheet handed out to be read: the name on its tab and its XML, as text. */
+export interface XlsxWorksheet {
+  name: string;
+  part: AsyncIterable<string>;
+}
 
-/** A visible worksheet: its name on the tab and its part in the zip. */
+/** A visible worksheet: the name on its tab and its part in the zip. */
 interface Worksheet {
   name: string;
   path: string;
@@ -65,13 +68,15 @@ export const NOT_A_WORKBOOK =
   "Upload an .xlsx, .xls or .csv file.";
 
 /**
- * exceljs's streaming WorkbookReader with its zip-entry loop replaced; the XML parsing of each part
- * is still exceljs's own. It hands out the worksheet named by `sheet`, or by default the visible
- * worksheets in workbook order (the order of the tabs a person sees) whatever the order of the
- * parts in the zip, so the first one with data can be read. Hidden sheets are skipped unread, and
- * so is the rest once the caller stops.
+ * Walks an .xlsx zip as it streams in, and hands out the worksheets to read as XML text: the one
+ * named by `sheet`, or by default the visible worksheets in workbook order (the order of the tabs a
+ * person sees) whatever the order of the parts in the zip, so the first one with data can be read.
+ * Hidden sheets are skipped unread, and so is the rest once the caller stops.
  *
- * The original loop (exceljs 4.4.0) has bugs that real files hit:
+ * It extends exceljs's streaming WorkbookReader for exceljs's parsers of the workbook, its
+ * relationships and its styles. Its zip-entry loop, shared strings and worksheets are done here
+ * (see {@link parseSharedStrings}, {@link parseWorksheetRows}), since exceljs 4.4.0 has bugs that
+ * real files hit:
  *
  * - it iterates the zip with its own `iterateStream` helper, which loses the entries after a
  *   worksheet it had to park in a temporary file (exceljs issue 683). Excel stores worksheets
@@ -84,6 +89,7 @@ export const NOT_A_WORKBOOK =
  *   `/xl/worksheets/sheet1.xml` that openpyxl writes;
  * - it decodes each chunk of a part as UTF-8 on its own, so a character split between two chunks
  *   became U+FFFD; here the parts are decoded as one stream;
+ * - its cells lose their type: a formula's boolean reads 1, its error NaN;
  * - it only takes `date1904="1"`, not the equally valid `"true"` that LibreOffice writes.
  *
  * A worksheet that arrives before the workbook's sheet list, or before a sheet that comes first in
@@ -103,7 +109,24 @@ export class XlsxWorkbookReader extends ExcelJS.stream.xlsx.WorkbookReader {
     super(input, options);
   }
 
-  override async *parse(): AsyncGenerator<{ eventType: string; value: unknown }, void, undefined> {
+  /** The shared strings table, once read (see {@link parseSharedStrings}). */
+  sharedStringsTable: string[] | undefined;
+
+  /** True if the workbook counts serial dates from 1904; known once a worksheet is handed out. */
+  get date1904(): boolean {
+    return (this as unknown as WorkbookReaderInternals).properties?.model?.date1904 === true;
+  }
+
+  /** The number format of a cell style; the styles are read before a worksheet is handed out. */
+  numberFormat(style: number): string | undefined {
+    return (this as unknown as WorkbookReaderInternals).styles.getStyleModel(style)?.numFmt;
+  }
+
+  /**
+   * The worksheets to read, in turn: stop iterating once one had data. The workbook's sheet list,
+   * shared strings and styles are read by the time each is handed out.
+   */
+  async *worksheetParts(): AsyncGenerator<XlsxWorksheet, void, undefined> {
     const self = this as unknown as WorkbookReaderInternals;
     const zip = unzipper.Parse({ forceStream: true });
     // a truncated archive fails the zip stream but leaves the entry being read hanging forever
@@ -141,14 +164,14 @@ export class XlsxWorkbookReader extends ExcelJS.stream.xlsx.WorkbookReader {
       }
     };
     // cells can be read once the shared strings and the styles are known (or known to be absent)
-    const readable = () => ended || (self.sharedStrings !== undefined && stylesSeen);
+    const readable = () => ended || (this.sharedStringsTable !== undefined && stylesSeen);
     // hands out the parked sheets that are next in line
-    const unpark = async function* (reader: XlsxWorkbookReader) {
+    const unpark = async function* () {
       for (let next = queue?.[0]; next && readable(); next = queue?.[0]) {
         const file = parked.get(next.path);
         if (file === undefined) return;
         queue?.shift();
-        yield* reader.worksheet(createReadStream(file, { encoding: "utf8" }), next);
+        yield { name: next.name, part: createReadStream(file, { encoding: "utf8" }) };
         parked.delete(next.path);
         await rm(file, { force: true });
       }
@@ -170,8 +193,7 @@ export class XlsxWorkbookReader extends ExcelJS.stream.xlsx.WorkbookReader {
             await plan();
             break;
           case "xl/sharedStrings.xml":
-            // with the default "cache" option this yields nothing; it fills self.sharedStrings
-            yield* self._parseSharedStrings(entry.setEncoding("utf8")) as AsyncGenerator<never>;
+            this.sharedStringsTable = await parseSharedStrings(entry.setEncoding("utf8"));
             break;
           case "xl/styles.xml":
             await self._parseStyles(entry.setEncoding("utf8"));
@@ -185,7 +207,7 @@ export class XlsxWorkbookReader extends ExcelJS.stream.xlsx.WorkbookReader {
             }
             const at = queue.findIndex((sheet) => sheet.path === entry.path);
             if (at === 0 && readable()) {
-              yield* this.worksheet(entry.setEncoding("utf8"), queue.shift() as Worksheet);
+              yield { name: (queue.shift() as Worksheet).name, part: entry.setEncoding("utf8") };
             } else if (at >= 0) {
               await park(entry);
             }
@@ -194,25 +216,15 @@ export class XlsxWorkbookReader extends ExcelJS.stream.xlsx.WorkbookReader {
         }
         entry.autodrain();
         current = null;
-        yield* unpark(this);
+        yield* unpark();
       }
       if (self.model === undefined) throw new PermanentImportError("CORRUPT_FILE", NOT_A_WORKBOOK);
       if (queue === undefined) throw new PermanentImportError("CORRUPT_FILE", NO_SHEET_LIST);
       ended = true;
-      yield* unpark(this);
+      yield* unpark();
       if (queue.length > 0) throw new PermanentImportError("CORRUPT_FILE", missingSheet(queue[0]?.name ?? ""));
     } finally {
       if (parkingDirectory) await rm(parkingDirectory, { recursive: true, force: true });
-    }
-  }
-
-  /** exceljs's reader for one worksheet part, under the name on its tab. */
-  private *worksheet(part: Readable, sheet: Worksheet): Generator<WorksheetEvent> {
-    const self = this as unknown as WorkbookReaderInternals;
-    for (const event of self._parseWorksheet(part, sheet.path)) {
-      // exceljs names the sheet only when its part is worksheets/sheetN.xml, relative
-      event.value.name = sheet.name;
-      yield event;
     }
   }
 }

@@ -3,7 +3,7 @@ import { Readable } from "node:stream";
 import JSZip from "jszip";
 import { describe, expect, it } from "vitest";
 import { ByteSource } from "../../src/spreadsheet/byteSource.js";
-import { PermanentImportError, type RawRow, type TemplateColumn } from "../../src/spreadsheet/index.js";
+import { CellError, PermanentImportError, type RawRow, type TemplateColumn } from "../../src/spreadsheet/index.js";
 import { readRows, type SheetInfo } from "../../src/spreadsheet/readRows.js";
 import { handWrittenXlsx, readFile, STYLE, streamOf, xlsxOf, zipOf } from "./fixtures.js";
 
@@ -260,9 +260,9 @@ describe("reading hand-written .xlsx parts", () => {
           rowNumber: 6,
           errors: [
             { rowNumber: 6, column: "Day", message: "The cell contains the error #DIV/0!.", value: "#DIV/0!" },
-            { rowNumber: 6, column: "Amount", message: "The cell's formula results in an error.", value: "#VALUE!" },
+            { rowNumber: 6, column: "Amount", message: "The cell contains the error #DIV/0!.", value: "#DIV/0!" },
           ],
-          raw: { name: "x", day: "#DIV/0!", flag: null, amount: "#VALUE!" },
+          raw: { name: "x", day: "#DIV/0!", flag: null, amount: "#DIV/0!" },
         },
         { ok: true, rowNumber: 7, values: { name: "shared", day: null, flag: null, amount: 0 } },
         { ok: true, rowNumber: 8, values: { name: "shared 2", day: null, flag: null, amount: 0 } },
@@ -548,5 +548,97 @@ describe("which sheet of a workbook written by a real program is read", () => {
     const { info, rows } = await readRaw(reordered, "xlsx");
     expect(info).toMatchObject({ sheetName: "Third", sheets: ["Data", "Third", "Fourth"] });
     expect(rows).toEqual([[1, "third"]]);
+  });
+});
+
+describe("cells as real programs write them", () => {
+  const day = (y: number, m: number, d: number, h = 0, min = 0) => new Date(Date.UTC(y, m - 1, d, h, min));
+  const firstProduct = [2, "Zoë Ångström", 3, 2.5, true, day(2024, 7, 1), day(2024, 7, 1, 9, 30), "zoe@example.com"];
+  const notCalculated = (formula: string) =>
+    new CellError(
+      formula,
+      "The cell's formula has no saved result. Open the file in Excel, save it, and upload it again.",
+    );
+
+  it("reads LibreOffice's formula booleans (numbers with a TRUE/FALSE format) as booleans, and its 15-digit times to the millisecond", async () => {
+    const { rows } = await readCorpus("libreoffice.xlsx");
+    const byRow = new Map(rows.map(([rowNumber, ...cells]) => [rowNumber, cells]));
+    expect(byRow.get(4)).toEqual([
+      "Zoë Ångström",
+      3,
+      2.5,
+      true,
+      day(2024, 7, 1),
+      day(2024, 7, 1, 9, 30),
+      "zoe@example.com",
+      "00123",
+    ]);
+    // D5 is =1=2; D8 and D9 are plain booleans; F5 is 45519.7399305556
+    expect(byRow.get(5)?.slice(3, 6)).toEqual([false, day(2024, 8, 15), new Date(Date.UTC(2024, 7, 15, 17, 45, 30))]);
+    expect(byRow.get(8)?.[3]).toBe(true);
+    expect(byRow.get(9)?.[3]).toBe(false);
+    expect(byRow.get(10)?.[0]).toBe("Two\nlines");
+  });
+
+  it.each([
+    // D2 is <c t="b"><f>1=1</f><v>1</v></c>
+    "exceljs.xlsx",
+    "excel-part-order.xlsx",
+    // texts are t="str" cells, dates and date-times both numFmt 14
+    "sheetjs.xlsx",
+  ])("%s: formula booleans are booleans, not 1", async (file) => {
+    const { rows } = await readCorpus(file);
+    expect(rows[1]).toEqual(firstProduct);
+  });
+
+  it("reads openpyxl's inline strings and 1904 dates, and its formulas that were never calculated as such", async () => {
+    const in1900 = await readCorpus("openpyxl.xlsm");
+    const in1904 = await readCorpus("openpyxl-1904.xlsx");
+    expect(in1904.info.date1904).toBe(true);
+    for (const { rows } of [in1900, in1904]) {
+      expect(rows.slice(1)).toEqual([
+        firstProduct,
+        [
+          3,
+          "東京 Store",
+          12,
+          1234.56,
+          notCalculated("=1=2"),
+          day(2024, 8, 15),
+          new Date(Date.UTC(2024, 7, 15, 17, 45, 30)),
+          "tokyo@example.jp",
+        ],
+        [4, "Rocket 🚀", notCalculated("=2*6"), 0.1, false, day(2024, 9, 30), day(2024, 9, 30)],
+      ]);
+    }
+  });
+
+  it("reads rich inline strings whole, leaves phonetic guides out, decodes _xHHHH_ and characters split between chunks", async () => {
+    const long = "Zoë Ångström 東京 ".repeat(5000);
+    const file = handWrittenXlsx({
+      sharedStrings: [
+        "Name",
+        // 東京 with its reading, as Japanese Excel saves it
+        '<t>東京</t><rPh sb="0" eb="2"><t>トウキョウ</t></rPh><phoneticPr fontId="1"/>',
+        "line_x000D_\nbreak",
+        long,
+      ],
+      sheetData:
+        `<row r="1"><c r="A1" t="s"><v>0</v></c></row>` +
+        `<row r="2"><c r="A2" t="inlineStr"><is><r><t>Super </t></r><r><rPr><b/></rPr><t>Widget</t></r></is></c>` +
+        `<c r="B2" t="s"><v>1</v></c><c r="C2" t="s"><v>2</v></c></row>` +
+        // cells without r, as some writers leave it out
+        `<row><c t="inlineStr"><is><t>no refs</t></is></c><c><v>7</v></c></row>` +
+        Array.from({ length: 40 }, (_, i) => `<row r="${i + 4}"><c r="A${i + 4}" t="s"><v>3</v></c></row>`).join(""),
+    });
+    const { rows } = await readRaw(file, "xlsx");
+    expect(rows.slice(0, 3)).toEqual([
+      [1, "Name"],
+      [2, "Super Widget", "東京", "line\r\nbreak"],
+      [3, "no refs", 7],
+    ]);
+    // streamed in 1,000-byte chunks: a split character would read as U+FFFD
+    expect(rows.slice(3).every(([, text]) => text === long)).toBe(true);
+    expect(rows).toHaveLength(43);
   });
 });
