@@ -1,5 +1,6 @@
 import { type Cell, CellError, type RawRow, ROW_BATCH_SIZE } from "./cell.js";
 import { excelSerialToDate, isDateFormat } from "./excelDate.js";
+import { isBooleanFormat } from "./isBooleanFormat.js";
 import { RichText } from "./parseSharedStrings.js";
 import { xmlEvents } from "./xmlEvents.js";
 
@@ -121,11 +122,8 @@ export async function* parseWorksheetRows(
 /** What a cell style's number format makes of a number. */
 type CellFormat = "number" | "date" | "boolean";
 
-// LibreOffice's boolean format, in any language: "TRUE";"TRUE";"FALSE", "WAHR";"WAHR";"FALSCH"…
-const BOOLEAN_FORMAT = /^"([^"]+)";"\1";"(?!\1")[^"]+"$/;
-
 function cellFormat(format: string | undefined): CellFormat {
-  if (format && BOOLEAN_FORMAT.test(format)) return "boolean";
+  if (isBooleanFormat(format)) return "boolean";
   return isDateFormat(format) ? "date" : "number";
 }
 

@@ -4,6 +4,7 @@ import type { ByteSource } from "./byteSource.js";
 import { type Cell, CellError, isBlankRow, type RawRow, ROW_BATCH_SIZE } from "./cell.js";
 import { detectFileType } from "./detectFileType.js";
 import { excelSerialToDate, isDateFormat } from "./excelDate.js";
+import { isBooleanFormat } from "./isBooleanFormat.js";
 import { PermanentImportError } from "./permanentImportError.js";
 import { emptySheetError, pickSheet } from "./pickSheet.js";
 import type { SheetInfo } from "./readRows.js";
@@ -123,7 +124,10 @@ function toCell(cell: XLSX.CellObject | undefined, date1904: boolean): Cell {
       if (typeof value !== "number" || !Number.isFinite(value)) {
         return new CellError("#NUM!", "The cell does not hold a readable number.");
       }
-      if (!isDateFormat(typeof cell.z === "string" ? cell.z : undefined)) return value;
+      const format = typeof cell.z === "string" ? cell.z : undefined;
+      // LibreOffice saves a formula's boolean result as 1/0 with a TRUE/FALSE format
+      if (isBooleanFormat(format)) return value !== 0;
+      if (!isDateFormat(format)) return value;
       return (
         excelSerialToDate(value, date1904) ??
         new CellError(String(value), "The cell does not hold a date Excel can show.")

@@ -560,25 +560,28 @@ describe("cells as real programs write them", () => {
       "The cell's formula has no saved result. Open the file in Excel, save it, and upload it again.",
     );
 
-  it("reads LibreOffice's formula booleans (numbers with a TRUE/FALSE format) as booleans, and its 15-digit times to the millisecond", async () => {
-    const { rows } = await readCorpus("libreoffice.xlsx");
-    const byRow = new Map(rows.map(([rowNumber, ...cells]) => [rowNumber, cells]));
-    expect(byRow.get(4)).toEqual([
-      "Zoë Ångström",
-      3,
-      2.5,
-      true,
-      day(2024, 7, 1),
-      day(2024, 7, 1, 9, 30),
-      "zoe@example.com",
-      "00123",
-    ]);
-    // D5 is =1=2; D8 and D9 are plain booleans; F5 is 45519.7399305556
-    expect(byRow.get(5)?.slice(3, 6)).toEqual([false, day(2024, 8, 15), new Date(Date.UTC(2024, 7, 15, 17, 45, 30))]);
-    expect(byRow.get(8)?.[3]).toBe(true);
-    expect(byRow.get(9)?.[3]).toBe(false);
-    expect(byRow.get(10)?.[0]).toBe("Two\nlines");
-  });
+  it.each(["libreoffice.xlsx", "libreoffice.xls"])(
+    "%s: formula booleans (numbers with a TRUE/FALSE format) are booleans, 15-digit times exact to the millisecond",
+    async (file) => {
+      const { rows } = await readCorpus(file);
+      const byRow = new Map(rows.map(([rowNumber, ...cells]) => [rowNumber, cells]));
+      expect(byRow.get(4)).toEqual([
+        "Zoë Ångström",
+        3,
+        2.5,
+        true,
+        day(2024, 7, 1),
+        day(2024, 7, 1, 9, 30),
+        "zoe@example.com",
+        "00123",
+      ]);
+      // D5 is =1=2; D8 and D9 are plain booleans; F5 is 45519.7399305556
+      expect(byRow.get(5)?.slice(3, 6)).toEqual([false, day(2024, 8, 15), new Date(Date.UTC(2024, 7, 15, 17, 45, 30))]);
+      expect(byRow.get(8)?.[3]).toBe(true);
+      expect(byRow.get(9)?.[3]).toBe(false);
+      expect(byRow.get(10)?.[0]).toBe("Two\nlines");
+    },
+  );
 
   it.each([
     // D2 is <c t="b"><f>1=1</f><v>1</v></c>
