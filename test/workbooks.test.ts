@@ -123,7 +123,8 @@ function expectFirstRecord(data: Record<string, unknown>, file: string) {
 describe("which sheet of a workbook is imported", () => {
   it("imports the first tab, Sales, of a LibreOffice xlsx that stores sheet1.xml after sheet2.xml", async () => {
     const file = "libreoffice-sheet1-last.xlsx";
-    const imported = await importAndWait(salesTemplate, corpus(file), "sales.xlsx", { headerRow: 3 });
+    // the header is found below the title, in row 3
+    const imported = await importAndWait(salesTemplate, corpus(file), "sales.xlsx");
     expect(imported).toMatchObject({
       fileType: "xlsx",
       status: "COMPLETED",
