@@ -91,6 +91,14 @@ describe("text files through the API", () => {
     ]);
   });
 
+  it("reports Windows-1252 when the file shows it only past the start its encoding is guessed from", async () => {
+    // 100 KB of ASCII rows, then a row with é as the single byte 0xE9
+    const ascii = "Name,Quantity,Unit Price\n" + "Widget,1,2\n".repeat(10_000);
+    const file = Buffer.concat([Buffer.from(ascii), Buffer.from("Café,3,4\n", "latin1")]);
+    const imported = await importText(file, "late.csv");
+    expect(imported).toMatchObject({ status: "COMPLETED", rowsImported: 10_001, encoding: "windows-1252" });
+  });
+
   it("imports Excel's “Unicode Text”: UTF-16 LE with a BOM, tab-separated", async () => {
     const text = "\ufeffName\tQuantity\tUnit Price\r\nZoë Ångström\t3\t2.5\r\n東京 Store\t12\t1\r\n";
     const file = Buffer.from(text, "utf16le");

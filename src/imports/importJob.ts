@@ -49,9 +49,10 @@ export function importJob(pool: pg.Pool): JobService {
       if (!found?.file_id) throw new PermanentImportError("FILE_MISSING", "The uploaded file is no longer stored.");
       const counts = await importRows(pool, tx, importId, { ...found, file_id: found.file_id });
       await tx.query(
-        `update imports set phase = 'DONE', rows_total = $2, rows_processed = $2, rows_imported = $3, rows_failed = $4
+        `update imports set phase = 'DONE', rows_total = $2, rows_processed = $2, rows_imported = $3, rows_failed = $4,
+           encoding = $5
          where id = $1`,
-        [importId, counts.total, counts.imported, counts.failed],
+        [importId, counts.total, counts.imported, counts.failed, counts.encoding],
       );
       if (counts.imported === 0) {
         return {
@@ -79,7 +80,7 @@ async function importRows(
   tx: pg.PoolClient,
   importId: string,
   { file_id: fileId, file_type: kind, columns: template, read_options: options }: ImportRow & { file_id: string },
-): Promise<Counts> {
+): Promise<Counts & { encoding: string | null }> {
   const columns = parseColumns(template);
   const sheet = await openSpreadsheet({ open: () => openStoredFile(pool, fileId), kind }, columns, options);
   // what was found in the file, shown with the phase that starts once it is known
@@ -130,7 +131,8 @@ async function importRows(
   if (valid.length) await write(() => insertRecords(tx, importId, valid));
   if (rejected.length) await write(() => insertRejected(tx, importId, rejected));
   await writing;
-  return counts;
+  // a text file can turn out to be Windows-1252 only past its start
+  return { ...counts, encoding: sheet.header.encoding };
 }
 
 /** One statement per batch: the rows travel as a single json parameter. */

@@ -54,7 +54,10 @@ export async function* readCsv(source: ByteSource, info: SheetInfo): AsyncGenera
     record_delimiter: ["\r\n", "\n", "\r"],
     max_record_size: MAX_RECORD_CHARS,
   });
-  const input = Readable.from(decodeText(source.chunks(), encoding), { objectMode: false });
+  const input = Readable.from(
+    decodeText(source.chunks(), encoding, (found) => (info.encoding = found)),
+    { objectMode: false },
+  );
   input.on("error", (error) => parser.destroy(error));
   input.pipe(parser);
 
@@ -140,6 +143,7 @@ function mostCommonCount(values: number[]): { value: number; times: number } {
 async function* decodeText(
   chunks: AsyncIterable<Buffer>,
   encoding: TextEncoding,
+  onSwitch: (encoding: TextEncoding) => void,
 ): AsyncGenerator<string, void, undefined> {
   let decoder = encoding === "UTF-8" ? null : new TextDecoder(encoding);
   let pending: Buffer = Buffer.alloc(0);
@@ -159,6 +163,7 @@ async function* decodeText(
     } else if (sawUtf8) {
       throw new PermanentImportError("CORRUPT_FILE", MIXED_ENCODINGS);
     } else {
+      onSwitch("windows-1252");
       decoder = new TextDecoder("windows-1252");
       yield decoder.decode(bytes, { stream: true });
     }

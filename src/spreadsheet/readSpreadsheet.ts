@@ -106,7 +106,9 @@ export async function openSpreadsheet(
     }
     const { headerRow, pending } = found;
     const match = matchHeaders(headerRow.cells.map(cellToText), columns, headerRow.rowNumber);
-    const header: SpreadsheetHeader = { ...match, fileType: kind, ...info };
+    // the reader's own object, so what it learns later shows (a text file found to be Windows-1252
+    // past its first 64 KiB)
+    const header: SpreadsheetHeader = Object.assign(info, match, { fileType: kind });
     return new Spreadsheet(header, options, source, batches, pending);
   } catch (error) {
     await batches?.return().catch(() => undefined);

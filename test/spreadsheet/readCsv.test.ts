@@ -99,7 +99,8 @@ describe("reading .csv", () => {
     // é as 0xE9 and € as 0x80, as Excel writes "CSV (Comma delimited)"
     const tail = Buffer.from([...Buffer.from("caf"), 0xe9, 0x20, 0x80, ...Buffer.from(",2\n")]);
     const { header, valid } = await readFile(Buffer.concat([head, tail]), columns);
-    expect(header.encoding).toBe("UTF-8"); // all the sample could tell
+    // the sample was all ASCII; the header shows what reading the rows found out
+    expect(header.encoding).toBe("windows-1252");
     expect(valid).toHaveLength(20_001);
     expect(valid.at(-1)?.values).toEqual({ name: "café €", quantity: 2, active: null });
   });
