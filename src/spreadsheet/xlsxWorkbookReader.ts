@@ -54,14 +54,14 @@ export interface XlsxWorksheet {
   part: AsyncIterable<string>;
 }
 
-/** A visible worksheet: the name on its tab and its part in the zip. */
+/** A visible worksheet: the name on its tab and its part in the zip, in lower case. */
 interface Worksheet {
   name: string;
   path: string;
 }
 
 /** Where worksheets are stored by every program seen; which one is which, only the rels say. */
-const WORKSHEET_PATH = /^xl\/worksheets\/[^/]+\.xml$/;
+const WORKSHEET_PATH = /^xl\/worksheets\/[^/]+\.xml$/i;
 
 export const NOT_A_WORKBOOK =
   "This file is not a valid Excel workbook: it is a zip archive without a workbook inside. " +
@@ -149,7 +149,7 @@ export class XlsxWorkbookReader extends ExcelJS.stream.xlsx.WorkbookReader {
       parkingDirectory ??= await mkdtemp(path.join(tmpdir(), "xlsx-import-"));
       const file = path.join(parkingDirectory, `part${++parkedCount}.xml`);
       await pipeline(entry, createWriteStream(file));
-      parked.set(entry.path, file);
+      parked.set(entry.path.toLowerCase(), file);
     };
     const plan = async () => {
       if (queue !== undefined || !self.model || !self.workbookRels) return;
@@ -205,7 +205,7 @@ export class XlsxWorkbookReader extends ExcelJS.stream.xlsx.WorkbookReader {
               if (WORKSHEET_PATH.test(entry.path)) await park(entry);
               break;
             }
-            const at = queue.findIndex((sheet) => sheet.path === entry.path);
+            const at = queue.findIndex((sheet) => sheet.path === entry.path.toLowerCase());
             if (at === 0 && readable()) {
               yield { name: (queue.shift() as Worksheet).name, part: entry.setEncoding("utf8") };
             } else if (at >= 0) {
@@ -254,7 +254,8 @@ function visibleWorksheets(sheets: readonly SheetEntry[], rels: readonly Relatio
     // a target is relative to xl/, or absolute from the package root as openpyxl writes it
     const target = rel.Target.trim();
     const part = target.startsWith("/") ? target.slice(1) : path.posix.join("xl", target);
-    worksheets.push({ name: sheet.name, path: path.posix.normalize(part) });
+    // part names are case-insensitive (Open Packaging Conventions)
+    worksheets.push({ name: sheet.name, path: path.posix.normalize(part).toLowerCase() });
   }
   return worksheets;
 }

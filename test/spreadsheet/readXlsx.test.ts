@@ -531,6 +531,18 @@ describe("which sheet of a workbook written by a real program is read", () => {
     await expect(readRaw(file, "xlsx", "Second")).rejects.toMatchObject({ code: "CORRUPT_FILE" });
   });
 
+  it("finds a worksheet whose part name differs in case from its relationship's target", async () => {
+    const zip = await JSZip.loadAsync(
+      handWrittenXlsx({ sharedStrings: ["Name"], sheetData: `<row r="1"><c r="A1" t="s"><v>0</v></c></row>` }),
+    );
+    const sheet = await zip.file("xl/worksheets/sheet1.xml")!.async("nodebuffer");
+    zip.remove("xl/worksheets/sheet1.xml");
+    zip.file("xl/worksheets/Sheet1.xml", sheet);
+    const { info, rows } = await readRaw(await zip.generateAsync({ type: "nodebuffer" }), "xlsx");
+    expect(info.sheetName).toBe("Data");
+    expect(rows).toEqual([[1, "Name"]]);
+  });
+
   it("falls through an empty first sheet to the next one with data, in workbook order", async () => {
     const file = handWrittenXlsx({
       sharedStrings: ["Name"],
