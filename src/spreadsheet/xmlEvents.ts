@@ -1,17 +1,4 @@
-import { createRequire } from "node:module";
-
-/** The SAX parser exceljs itself uses (saxes), taken from exceljs's own dependencies. */
-const requireFromExcelJs = createRequire(createRequire(import.meta.url).resolve("exceljs"));
-const { SaxesParser } = requireFromExcelJs("saxes") as {
-  SaxesParser: new () => {
-    on(event: "opentag", handler: (tag: { name: string; attributes: Record<string, string> }) => void): void;
-    on(event: "text", handler: (text: string) => void): void;
-    on(event: "closetag", handler: (tag: { name: string }) => void): void;
-    on(event: "error", handler: (error: Error) => void): void;
-    write(chunk: string): void;
-    close(): void;
-  };
-};
+import { SaxesParser } from "saxes";
 
 /** One SAX event; element names lose their namespace prefix (`x:c` is `c`). */
 export type XmlEvent =
