@@ -8,7 +8,7 @@ import { coerceError } from "../lib.js";
 import type { ImportOptions } from "./importOptions.js";
 import { notFound, UserError } from "../errors.js";
 import { isUuid } from "../db/isUuid.js";
-import { detectFileType, SNIFF_LENGTH, type SpreadsheetKind } from "../spreadsheet/index.js";
+import { detectFileType, SNIFF_LENGTH, type SpreadsheetKind, UNSUPPORTED_FILE_MESSAGE } from "../spreadsheet/index.js";
 import { isZip, ZipInspector } from "../spreadsheet/zipContents.js";
 import { storeFile, type ChunkInspector } from "../storage/fileStore.js";
 
@@ -50,11 +50,7 @@ function uploadInspector(maxBytes: number) {
 }
 
 function unsupported() {
-  return new UserError(
-    "UNSUPPORTED_FILE_TYPE",
-    "This file type is not supported. Upload an Excel workbook (.xlsx or .xls), an OpenDocument spreadsheet (.ods) " +
-      "or a CSV file.",
-  );
+  return new UserError("UNSUPPORTED_FILE_TYPE", UNSUPPORTED_FILE_MESSAGE);
 }
 
 /** FILE_TOO_LARGE, naming the limit. */

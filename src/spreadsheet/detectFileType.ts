@@ -8,6 +8,11 @@ export const SNIFF_LENGTH = 8192;
 const ZIP_SIGNATURE = [0x50, 0x4b, 0x03, 0x04];
 const CFB_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 
+/** What a person is told when a file is none of the formats {@link detectFileType} knows. */
+export const UNSUPPORTED_FILE_MESSAGE =
+  "This file type is not supported. Upload an Excel workbook (.xlsx, .xlsm or .xls), an OpenDocument " +
+  "spreadsheet (.ods), or a text file (.csv, .tsv or .txt).";
+
 /**
  * Tells a spreadsheet's format from its first bytes, ignoring the file name (people rename files).
  *

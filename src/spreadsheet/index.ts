@@ -13,7 +13,7 @@ export {
 } from "./coerceCell.js";
 export { detectDelimiter, type CsvDelimiter } from "./readCsv.js";
 export { detectEncoding, type TextEncoding } from "./detectEncoding.js";
-export { detectFileType, SNIFF_LENGTH } from "./detectFileType.js";
+export { detectFileType, SNIFF_LENGTH, UNSUPPORTED_FILE_MESSAGE } from "./detectFileType.js";
 export { excelSerialToDate } from "./excelDate.js";
 export { columnLetter, matchHeaders, normalizeHeader } from "./matchHeaders.js";
 export { parseIsoDateTime } from "./parseIsoDateTime.js";

@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
 import { ByteSource } from "./byteSource.js";
 import { cellToText, isBlankRow, type RawRow } from "./cell.js";
-import { detectFileType, SNIFF_LENGTH } from "./detectFileType.js";
+import { detectFileType, SNIFF_LENGTH, UNSUPPORTED_FILE_MESSAGE } from "./detectFileType.js";
 import { matchHeaders, scoreHeaders } from "./matchHeaders.js";
 import { PermanentImportError } from "./permanentImportError.js";
 import { readRows, type SheetInfo } from "./readRows.js";
@@ -83,11 +83,7 @@ export async function openSpreadsheet(
   try {
     const kind = input.kind ?? detectFileType(await source.peek(SNIFF_LENGTH));
     if (kind === "unsupported") {
-      throw new PermanentImportError(
-        "UNSUPPORTED_FILE_TYPE",
-        "This file type is not supported. Upload an Excel workbook (.xlsx or .xls) or a CSV file " +
-          "saved as UTF-8 text.",
-      );
+      throw new PermanentImportError("UNSUPPORTED_FILE_TYPE", UNSUPPORTED_FILE_MESSAGE);
     }
     const info: SheetInfo = { date1904: false, sheetName: null, sheets: [], encoding: null, delimiter: null };
     batches = readRows(kind, source, info, options.sheet);

@@ -58,7 +58,7 @@ describe("readSpreadsheet", () => {
       await expect(readFile(bytes)).rejects.toThrow(
         new PermanentImportError(
           "UNSUPPORTED_FILE_TYPE",
-          "This file type is not supported. Upload an Excel workbook (.xlsx or .xls) or a CSV file saved as UTF-8 text.",
+          "This file type is not supported. Upload an Excel workbook (.xlsx, .xlsm or .xls), an OpenDocument spreadsheet (.ods), or a text file (.csv, .tsv or .txt).",
         ),
       );
     }
