@@ -293,7 +293,9 @@ describe("files that cannot be imported", () => {
   });
 
   it("requires the CSRF header on multipart requests", async () => {
-    const result = await uploadFile(t, owner.token, owner.templateId, Buffer.from("Name\nx\n"), "x.csv", {});
+    const result = await uploadFile(t, owner.token, owner.templateId, Buffer.from("Name\nx\n"), "x.csv", {
+      headers: {},
+    });
     expect(result.status).toBe(403);
     expect(result.errors?.[0]?.message).toMatch(/CSRF/);
   });

@@ -1,54 +1,18 @@
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
-import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import ExcelJS from "exceljs";
-import { parse } from "graphql";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isFinal, waitForImport } from "./helpers/imports.js";
+import { corpusBytes, corpusFile, manifest } from "./helpers/corpus.js";
+import { importFile } from "./helpers/imports.js";
 import { startTestApp, type TestApp } from "./helpers/testApp.js";
-import { SignUp } from "./operations.js";
+import type { DateOrder, DecimalSeparator, GetImportQuery, ImportOptions } from "./gql/graphql.js";
+import { CreateTemplate, SignUp } from "./operations.js";
 
 // issue 10: a header row below a title, the template's locale, exact decimals; through the API
 
-type Column = { key: string; header: string; type: string; required: boolean };
-const { template: corpusColumns, files } = JSON.parse(readFileSync("test/fixtures/real/manifest.json", "utf8")) as {
-  template: Column[];
-  files: Array<{ name: string; firstRecord: Record<string, unknown> }>;
-};
-const corpus = (name: string) => ({
-  file: readFileSync(`test/fixtures/real/${name}`),
-  firstRecord: files.find((file) => file.name === name)!.firstRecord,
-});
+const corpus = (name: string) => ({ file: corpusBytes(name), firstRecord: corpusFile(name).firstRecord });
 
-const CreateLocaleTemplate: TypedDocumentNode<
-  { createImportTemplate: { id: string; decimalSeparator: string; dateOrder: string } },
-  { input: { name: string; columns: Column[]; decimalSeparator?: string; dateOrder?: string } }
-> = parse(`
-  mutation CreateLocaleTemplate($input: CreateImportTemplateInput!) {
-    createImportTemplate(input: $input) { id decimalSeparator dateOrder }
-  }
-`);
-
-interface Imported {
-  status: string;
-  errorMessage: string | null;
-  headerRow: number | null;
-  rowsImported: number | null;
-  rowsFailed: number | null;
-  records: { edges: Array<{ node: { rowNumber: number; data: Record<string, unknown> } }> };
-  errors: { edges: Array<{ node: { rowNumber: number; column: string; message: string; value: string | null } }> };
-}
-
-const GetLocaleImport: TypedDocumentNode<{ import: Imported | null }, { id: string }> = parse(`
-  query GetLocaleImport($id: ID!) {
-    import(id: $id) {
-      status errorMessage headerRow rowsImported rowsFailed
-      records(first: 20) { edges { node { rowNumber data } } }
-      errors(first: 20) { edges { node { rowNumber column message value } } }
-    }
-  }
-`);
+type Imported = NonNullable<GetImportQuery["import"]>;
 
 let t: TestApp;
 let sql: pg.Pool;
@@ -66,37 +30,20 @@ afterAll(async () => {
   await t.stop();
 });
 
-async function createTemplate(locale: { decimalSeparator?: string; dateOrder?: string } = {}, columns = corpusColumns) {
-  const created = await t.request(CreateLocaleTemplate, { input: { name: "Sales", columns, ...locale } }, token);
+async function createTemplate(
+  locale: { decimalSeparator?: DecimalSeparator; dateOrder?: DateOrder } = {},
+  columns = manifest.template,
+) {
+  const created = await t.request(CreateTemplate, { input: { name: "Sales", columns, ...locale } }, token);
   expect(created.errors).toBeUndefined();
   expect(created.data!.createImportTemplate).toMatchObject({ decimalSeparator: "DOT", dateOrder: "YMD", ...locale });
   return created.data!.createImportTemplate.id;
 }
 
-/** Uploads a file as a real multipart request, with ImportOptions when given, and waits for the outcome. */
-async function upload(templateId: string, file: Buffer | string, options?: { headerRow?: number }) {
-  const operations = {
-    query: `mutation ($templateId: ID!, $file: Upload!, $options: ImportOptions) {
-      startImport(templateId: $templateId, file: $file, options: $options) { id }
-    }`,
-    variables: { templateId, file: null, options },
-  };
-  const form = new FormData();
-  form.append("operations", JSON.stringify(operations));
-  form.append("map", JSON.stringify({ 0: ["variables.file"] }));
-  form.append("0", new Blob([typeof file === "string" ? file : new Uint8Array(file)]), "upload");
-  const response = await fetch(t.url, {
-    method: "POST",
-    headers: { authorization: `Bearer ${token}`, "x-graphql-yoga-csrf": "1" },
-    body: form,
-  });
-  const answer = (await response.json()) as { data?: { startImport: { id: string } }; errors?: unknown[] };
-  expect(answer.errors).toBeUndefined();
-  const { id } = answer.data!.startImport;
-  await waitForImport(t.database.url, id, isFinal);
-  const result = await t.request(GetLocaleImport, { id }, token);
-  expect(result.errors).toBeUndefined();
-  return { id, ...result.data!.import! };
+/** Imports a file through the API, with ImportOptions when given. */
+function upload(templateId: string, file: Buffer | string, options?: ImportOptions) {
+  const bytes = typeof file === "string" ? Buffer.from(file) : file;
+  return importFile(t, token, templateId, bytes, "upload", { options });
 }
 
 const records = (imported: Imported) => imported.records.edges.map(({ node }) => node);

@@ -53,6 +53,8 @@ export const CreateTemplate = graphql(`
         type
         required
       }
+      decimalSeparator
+      dateOrder
     }
   }
 `);
@@ -73,6 +75,11 @@ export const ImportFields = graphql(`
     attempts
     processingStartedAt
     processingCompletedAt
+    sheetName
+    sheets
+    headerRow
+    encoding
+    delimiter
     template {
       id
     }
@@ -80,8 +87,8 @@ export const ImportFields = graphql(`
 `);
 
 export const StartImport = graphql(`
-  mutation StartImport($templateId: ID!, $file: Upload!) {
-    startImport(templateId: $templateId, file: $file) {
+  mutation StartImport($templateId: ID!, $file: Upload!, $options: ImportOptions) {
+    startImport(templateId: $templateId, file: $file, options: $options) {
       ...ImportFields
     }
   }

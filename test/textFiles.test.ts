@@ -1,45 +1,8 @@
 import { randomUUID } from "node:crypto";
-import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
-import { parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isFinal, orderColumns, uploadFile, waitForImport } from "./helpers/imports.js";
+import { importFile, orderColumns, uploadFile } from "./helpers/imports.js";
 import { startTestApp, type TestApp } from "./helpers/testApp.js";
 import { CreateTemplate, SignUp } from "./operations.js";
-
-// written out here, not generated: only these fields matter, and the shared test/gql stays as it is
-const TextImport: TypedDocumentNode<
-  {
-    import: {
-      status: string;
-      errorMessage: string | null;
-      rowsImported: number;
-      rowsFailed: number;
-      encoding: string | null;
-      delimiter: string | null;
-      records: { edges: Array<{ node: { rowNumber: number; data: Record<string, unknown> } }> };
-    } | null;
-  },
-  { id: string }
-> = parse(`
-  query TextImport($id: ID!) {
-    import(id: $id) {
-      status
-      errorMessage
-      rowsImported
-      rowsFailed
-      encoding
-      delimiter
-      records(first: 10) {
-        edges {
-          node {
-            rowNumber
-            data
-          }
-        }
-      }
-    }
-  }
-`);
 
 let t: TestApp;
 let token: string;
@@ -58,15 +21,9 @@ afterAll(async () => {
   await t?.stop();
 });
 
-/** Uploads through the API, waits for the import to end, and reads it back. */
+/** Imports a file through the API; its records as a list. */
 async function importText(file: Buffer, fileName: string) {
-  const started = await uploadFile(t, token, templateId, file, fileName);
-  expect(started.errors).toBeUndefined();
-  const { id } = started.data!.startImport;
-  await waitForImport(t.database.url, id, isFinal);
-  const result = await t.request(TextImport, { id }, token);
-  expect(result.errors).toBeUndefined();
-  const imported = result.data!.import!;
+  const imported = await importFile(t, token, templateId, file, fileName);
   return { ...imported, records: imported.records.edges.map(({ node }) => node) };
 }
 

@@ -1,7 +1,8 @@
 import * as XLSX from "@e965/xlsx";
 import ExcelJS from "exceljs";
 import { print } from "graphql";
-import { StartImport } from "../operations.js";
+import type { ImportOptions, StartImportMutationVariables } from "../gql/graphql.js";
+import { GetImport, StartImport } from "../operations.js";
 import { waitForJobRow } from "./jobs.js";
 import type { TestApp } from "./testApp.js";
 
@@ -33,6 +34,13 @@ export function xlsFile(rows: unknown[][], headers = orderHeaders): Buffer {
   return XLSX.write(workbook, { bookType: "biff8", type: "buffer" }) as Buffer;
 }
 
+/** How {@link uploadFile} sends a file: its ImportOptions, and the headers besides the token. */
+export interface UploadOptions {
+  options?: ImportOptions;
+  /** Default: the CSRF header multipart requests need. */
+  headers?: Record<string, string>;
+}
+
 /** Sends `startImport` as a GraphQL multipart request (operations, map, then the file). */
 export async function uploadFile(
   t: Pick<TestApp, "url">,
@@ -40,10 +48,11 @@ export async function uploadFile(
   templateId: string,
   file: Buffer,
   fileName: string,
-  headers: Record<string, string> = { "x-graphql-yoga-csrf": "1" },
+  { options, headers = { "x-graphql-yoga-csrf": "1" } }: UploadOptions = {},
 ) {
   const body = new FormData();
-  body.append("operations", JSON.stringify({ query: print(StartImport), variables: { templateId, file: null } }));
+  const variables: StartImportMutationVariables = { templateId, file: null, options };
+  body.append("operations", JSON.stringify({ query: print(StartImport), variables }));
   body.append("map", JSON.stringify({ 0: ["variables.file"] }));
   body.append("0", new Blob([new Uint8Array(file)]), fileName);
   const response = await fetch(t.url, {
@@ -65,7 +74,8 @@ export function waitForImport(
   done: (row: ImportState) => boolean,
   timeoutMs?: number,
 ): Promise<ImportState> {
-  const columns = "status, phase, attempts, error_message, rows_imported, rows_failed, background_job_id, file_id";
+  const columns =
+    "status, phase, attempts, error_message, rows_imported, rows_failed, background_job_id, file_id, file_type";
   return waitForJobRow(databaseUrl, "imports", columns, id, done, timeoutMs);
 }
 
@@ -78,6 +88,29 @@ export interface ImportState {
   rows_failed: number;
   background_job_id: string | null;
   file_id: string | null;
+  file_type: string;
 }
 
 export const isFinal = (row: ImportState) => row.status === "COMPLETED" || row.status === "FAILED";
+
+/**
+ * Uploads a file as a real multipart request, waits for its import to end, and reads it back
+ * through GraphQL with its first 20 records and row errors; `fileType` is the type the upload was
+ * taken for.
+ */
+export async function importFile(
+  t: TestApp,
+  token: string,
+  templateId: string,
+  file: Buffer,
+  fileName: string,
+  upload?: UploadOptions,
+) {
+  const started = await uploadFile(t, token, templateId, file, fileName, upload);
+  if (!started.data) throw new Error(`startImport failed: ${JSON.stringify(started.errors)}`);
+  const { id } = started.data.startImport;
+  const { file_type: fileType } = await waitForImport(t.database.url, id, isFinal);
+  const result = await t.request(GetImport, { id, first: 20 }, token);
+  if (!result.data?.import) throw new Error(`import(id) failed: ${JSON.stringify(result.errors)}`);
+  return { ...result.data.import, fileType };
+}

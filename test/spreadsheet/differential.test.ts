@@ -1,17 +1,16 @@
-import { readFileSync } from "node:fs";
 import * as XLSX from "@e965/xlsx";
 import { describe, expect, it } from "vitest";
 import { ByteSource } from "../../src/spreadsheet/byteSource.js";
 import { type Cell, CellError } from "../../src/spreadsheet/cell.js";
 import { detectFileType, SNIFF_LENGTH } from "../../src/spreadsheet/index.js";
 import { readRows, type SheetInfo } from "../../src/spreadsheet/readRows.js";
+import { corpusBytes, manifest } from "../helpers/corpus.js";
 import { streamOf } from "./fixtures.js";
 
 // issue 10: a second opinion. Every corpus file is read by our streaming readers and by SheetJS
 // (whole file), and the sheet a person sees first must hold the same values, row by row.
 
-const corpus = "test/fixtures/real";
-const { files } = JSON.parse(readFileSync(`${corpus}/manifest.json`, "utf8")) as { files: Array<{ name: string }> };
+const { files } = manifest;
 
 /** A cell compared across readers: numbers as numbers, dates as ISO text, text trimmed, blank as null. */
 type Value = string | number | boolean | { error: string } | null;
@@ -140,7 +139,7 @@ describe("our readers and SheetJS read the same values", () => {
   });
 
   it.each(files.map((file) => file.name))("%s", async (name) => {
-    const bytes = readFileSync(`${corpus}/${name}`);
+    const bytes = corpusBytes(name);
     const { options, differences = [] } = expectations[name]!;
     const ours = await readOurs(bytes);
     const sheetJs = readSheetJs(bytes, options);

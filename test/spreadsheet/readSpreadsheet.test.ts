@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -15,6 +14,7 @@ import {
   readSpreadsheet,
   type SpreadsheetHeader,
 } from "../../src/spreadsheet/index.js";
+import { corpusBytes, corpusFile } from "../helpers/corpus.js";
 import { productColumns, readFile, streamOf, xlsxOf } from "./fixtures.js";
 
 // a full garbage collection on demand, so a test can measure what stays reachable
@@ -162,18 +162,7 @@ async function readWith(bytes: Buffer | string, options: ReadOptions) {
 
 const values = (rows: ParsedRow[]) => rows.map((row) => (row.ok ? row.values : row.errors));
 
-interface ManifestFile {
-  name: string;
-  headerRow: number;
-  rowsImported: number;
-  rowsFailed: number;
-  firstRecord: Record<string, string | number | boolean>;
-}
-const manifest = JSON.parse(readFileSync("test/fixtures/real/manifest.json", "utf8")) as { files: ManifestFile[] };
-const corpus = (name: string) => ({
-  file: readFileSync(`test/fixtures/real/${name}`),
-  expected: manifest.files.find((file) => file.name === name)!,
-});
+const corpus = (name: string) => ({ file: corpusBytes(name), expected: corpusFile(name) });
 /** The corpus's data rows (rows 6 and 7 are blank), each imported. */
 const CORPUS_ROWS_ALL_VALID = [4, 5, 8, 9, 10].map((rowNumber) => [rowNumber, true]);
 /** A record as the manifest writes it: DECIMAL as exact text. */
