@@ -5,8 +5,8 @@ import type { Export } from "../generated/prisma/client.js";
 import { enqueueJob } from "../jobs/enqueueJob.js";
 import { findJob } from "../jobs/findJob.js";
 import { notFound, UserError } from "../errors.js";
-import { isUuid } from "../db/isUuid.js";
 import type { SheetFormat } from "../spreadsheet/sheetWriter.js";
+import { findOwnTemplate } from "../imports/findOwnTemplate.js";
 
 /**
  * Queues an export of a template's records: of one import when `importId` is given (it must be a
@@ -20,10 +20,7 @@ export async function requestExport(
   format: SheetFormat,
   importId: string | null | undefined,
 ): Promise<Export> {
-  const template =
-    isUuid(templateId) &&
-    (await db.prisma.importTemplate.findFirst({ where: { id: templateId, userId, deletedAt: null } }));
-  if (!template) throw notFound("Template");
+  const template = await findOwnTemplate(db.prisma, userId, templateId);
   if (importId !== null && importId !== undefined) {
     const found = await findJob(db.prisma, userId, importId, "Import");
     if (!found) throw notFound("Import");

@@ -6,11 +6,11 @@ import type { Import } from "../generated/prisma/client.js";
 import { enqueueJob } from "../jobs/enqueueJob.js";
 import { coerceError } from "../lib.js";
 import type { ImportOptions } from "./importOptions.js";
-import { notFound, UserError } from "../errors.js";
-import { isUuid } from "../db/isUuid.js";
+import { UserError } from "../errors.js";
 import { detectFileType, SNIFF_LENGTH, type SpreadsheetKind, UNSUPPORTED_FILE_MESSAGE } from "../spreadsheet/index.js";
 import { isZip, ZipInspector } from "../spreadsheet/zipContents.js";
 import { storeFile, type ChunkInspector } from "../storage/fileStore.js";
+import { findOwnTemplate } from "./findOwnTemplate.js";
 
 /**
  * Watches an upload stream go by: decides its type from the first bytes (and refuses anything
@@ -71,10 +71,7 @@ export async function startImport(
   upload: Promise<FileUpload>,
   options: ImportOptions,
 ): Promise<Import> {
-  const template =
-    isUuid(templateId) &&
-    (await db.prisma.importTemplate.findFirst({ where: { id: templateId, userId, deletedAt: null } }));
-  if (!template) throw notFound("Template");
+  const template = await findOwnTemplate(db.prisma, userId, templateId);
 
   const file = await upload;
   let stream: ReturnType<FileUpload["createReadStream"]> | undefined;

@@ -5,6 +5,7 @@ import { COLUMN_TYPES, parseColumns, validateTemplate } from "../imports/templat
 import type { TemplateColumn } from "../spreadsheet/index.js";
 import { builder } from "./builder.js";
 import { requireViewer, type Context } from "./context.js";
+import { findOwnTemplate } from "../imports/findOwnTemplate.js";
 
 export const ColumnTypeEnum = builder.enumType("ColumnType", { values: COLUMN_TYPES });
 
@@ -84,14 +85,7 @@ builder.queryFields((t) => ({
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
     description: "One of the viewer's templates; NOT_FOUND for a missing id, a deleted template or someone else's.",
-    resolve: async (_root, { id }, ctx) => {
-      const viewer = requireViewer(ctx);
-      const found =
-        isUuid(id) &&
-        (await ctx.prisma.importTemplate.findFirst({ where: { id, userId: viewer.user.id, deletedAt: null } }));
-      if (!found) throw notFound("Template");
-      return found;
-    },
+    resolve: (_root, { id }, ctx) => findOwnTemplate(ctx.prisma, requireViewer(ctx).user.id, id),
   }),
 }));
 
