@@ -31,7 +31,9 @@ export async function findChangedJobs(
 ): Promise<Array<{ kind: JobKind; id: string }>> {
   const where = { userId: { in: userIds }, updatedAt: { gte: since } };
   const changed = await Promise.all(
-    jobKinds().map(async (kind) => (await jobModel(prisma, kind).findMany({ where })).map(({ id }) => ({ kind, id }))),
+    jobKinds().map(async (kind) =>
+      (await jobModel(prisma, kind).findMany({ where, select: { id: true } })).map(({ id }) => ({ kind, id })),
+    ),
   );
   return changed.flat();
 }

@@ -66,6 +66,7 @@ export interface JobWhere {
 /** What the lifecycle needs of a kind's Prisma model. */
 export interface JobModel<Row = Job> {
   findFirst(args: { where: JobWhere }): PromiseLike<Row | null>;
+  findMany(args: { where: JobWhere; select: { id: true } }): PromiseLike<Array<{ id: string }>>;
   findMany(args: {
     where: JobWhere;
     orderBy?: Array<{ createdAt: "desc" } | { id: "desc" }>;
