@@ -13,6 +13,15 @@ export interface JobVersion {
   [column: string]: unknown;
 }
 
+/** A successful import's committed states ("status phase"), in order, repeats folded. */
+export const IMPORT_STATES_IN_ORDER = [
+  "PENDING QUEUED",
+  "PROCESSING PARSING",
+  "PROCESSING VALIDATING",
+  "PROCESSING SAVING",
+  "COMPLETED DONE",
+];
+
 export const isFinalVersion = (v: JobVersion) => v.status === "COMPLETED" || v.status === "FAILED";
 
 /**
