@@ -87,8 +87,11 @@ export async function startImport(
       const {
         rows: [created],
       } = await tx.query<{ id: string }>(
-        `insert into imports (user_id, template_id, file_name, file_size, file_type, file_id, options)
-         values ($1, $2, $3, $4, $5, $6, $7) returning id`,
+        `insert into imports (user_id, template_id, file_name, file_size, file_type, file_id, options,
+           template_columns, decimal_separator, date_order)
+         select $1, t.id, $3, $4, $5, $6, $7, t.columns, t.decimal_separator, t.date_order
+         from import_templates t where t.id = $2
+         returning id`,
         [
           userId,
           template.id,

@@ -7,7 +7,16 @@ import { connectionType, decodeCursor, pageSize, toConnection } from "./connecti
 import { requireViewer, type Context } from "./context.js";
 
 export const JobStatusEnum = builder.enumType("JobStatus", {
-  values: ["PENDING", "PROCESSING", "COMPLETED", "FAILED"] as const,
+  values: {
+    PENDING: { description: "Queued, or waiting to be retried after a failed attempt." },
+    PROCESSING: { description: "A worker is running it." },
+    NEEDS_REVIEW: {
+      description: "A dry run is done and waits for the user: confirm, change the mapping, or cancel. Not final.",
+    },
+    COMPLETED: { description: "Done. Final." },
+    FAILED: { description: "Ended with errorMessage; an import can be retried. Final for subscriptions." },
+    CANCELLED: { description: "Stopped by the user; nothing was saved. Final." },
+  } as const,
 });
 
 export const JobRef = builder.interfaceRef<Job>("Job").implement({

@@ -10,6 +10,8 @@ export interface TemplateColumn {
   type: ColumnType;
   /** A required column must be present in the header row, and every imported row must fill it. */
   required: boolean;
+  /** Other headers that mean this column ("E-mail" for "Contact Email"); none when absent. */
+  aliases?: readonly string[];
 }
 
 /** The file formats this module reads, plus the answer for everything else. */
