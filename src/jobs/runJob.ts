@@ -5,8 +5,26 @@ import { coerceError } from "../lib.js";
 import type { Logger } from "../logger.js";
 import { JOB_KINDS, jobIdFromPayload, type JobKind } from "./jobKinds.js";
 
-/** How a run ended when it did not throw. */
-export type JobOutcome = { status: "COMPLETED" } | { status: "FAILED"; errorMessage: string };
+/** How a run ended when it did not throw. NEEDS_REVIEW keeps its message (or none) for the reviewer. */
+export type JobOutcome =
+  | { status: "COMPLETED" }
+  | { status: "NEEDS_REVIEW"; errorMessage?: string }
+  | { status: "FAILED"; errorMessage: string };
+
+/** What a service can ask of its run. */
+export interface RunningJob {
+  /**
+   * Throws JobCancelledError once the job was cancelled (or handed to another run): its row's
+   * background_job_id is no longer this run's. Cheap to call per row: queries at most every 250 ms.
+   */
+  checkpoint(): Promise<void>;
+}
+
+/** Thrown by `checkpoint()` in a run whose job is no longer its own; the run ends quietly. */
+export class JobCancelledError extends Error {}
+
+/** How often `checkpoint()` asks the database at most: a cancel is noticed within this and a row. */
+const CHECKPOINT_INTERVAL_MS = 250;
 
 /** The work of one job kind; `runJob` does everything around it. */
 export interface JobService {
@@ -18,9 +36,10 @@ export interface JobService {
   resetOnStart?: string;
   /**
    * Does the work inside `tx`, writes the kind's own result columns there too, and says how it
-   * ended. Anything it throws rolls all of that back.
+   * ended. Anything it throws rolls all of that back. Long work calls `job.checkpoint()` as it
+   * goes, so a cancel stops it soon.
    */
-  run(tx: pg.PoolClient, id: string): Promise<JobOutcome>;
+  run(tx: pg.PoolClient, id: string, job: RunningJob): Promise<JobOutcome>;
   /** True for failures no retry can fix: the run ends FAILED at once with the error's message. */
   isPermanent?(err: Error): boolean;
 }
@@ -36,10 +55,14 @@ export interface JobRunDeps {
  * 1. the stale-job guard: a run whose graphile-worker job is no longer the row's (one left over
  *    from before a retry, or run again after its job finished) changes nothing;
  * 2. PENDING → PROCESSING;
- * 3. the service's work and the final status (COMPLETED, or FAILED with a reason) in ONE
- *    transaction, so after any crash or retry a job's results are all there or none are;
+ * 3. the service's work and the final status (COMPLETED, NEEDS_REVIEW, or FAILED with a reason)
+ *    in ONE transaction, so after any crash or retry a job's results are all there or none are;
  * 4. on an error: FAILED for good when it is permanent or this was the last attempt; otherwise
  *    back to PENDING with the reason, and rethrown so graphile-worker retries with backoff.
+ *
+ * A run whose row stops being its own meanwhile (cancelled: background_job_id set null) ends
+ * quietly: its transaction rolls back, nothing is written, and it returns, so graphile-worker
+ * finishes its job rather than retrying it.
  */
 export async function runJob(
   { pool, logger }: JobRunDeps,
@@ -71,34 +94,76 @@ export async function runJob(
         [id],
       );
       if (!rows[0]?.locked) throw new Error(`Another worker is already running this ${kind.toLowerCase()}.`);
-      const outcome = await service.run(tx, id);
+      const outcome = await service.run(tx, id, runningJob(pool, kind, id, run.id));
       const { rowCount } = await tx.query(
         `update ${table} set status = $3, error_message = $4, processing_completed_at = clock_timestamp(),
            background_job_id = null
          where id = $1 and background_job_id = $2`,
-        [id, run.id, outcome.status, outcome.status === "FAILED" ? outcome.errorMessage : null],
+        [id, run.id, outcome.status, outcome.status === "COMPLETED" ? null : (outcome.errorMessage ?? null)],
       );
-      if (rowCount !== 1) throw new Error(`The ${kind.toLowerCase()} was taken over by another job while it ran.`);
+      if (rowCount !== 1) throw notOurs(kind);
     });
   } catch (caught) {
     const err = coerceError(caught);
+    if (err instanceof JobCancelledError) {
+      log.info(`${kind} was cancelled or taken over while it ran; nothing of this run is saved`);
+      return;
+    }
     const permanent = service.isPermanent?.(err) ?? false;
     if (permanent || run.attempts >= run.maxAttempts) {
-      log.warn({ err }, `${kind} failed`);
-      await pool.query(
+      const { rowCount } = await pool.query(
         `update ${table} set status = 'FAILED', processing_completed_at = clock_timestamp(), background_job_id = null,
            error_message = $3
          where id = $1 and background_job_id = $2`,
         [id, run.id, permanent ? err.message : `${kind} failed after ${run.attempts} attempts: ${err.message}`],
       );
+      if (rowCount === 1) log.warn({ err }, `${kind} failed`);
+      else log.info({ err }, `${kind} failed after it was cancelled or taken over; nothing of this run is saved`);
       return;
     }
-    await pool.query(
+    const { rowCount } = await pool.query(
       `update ${table} set status = 'PENDING', error_message = $3 where id = $1 and background_job_id = $2`,
       [id, run.id, `Attempt ${run.attempts} of ${run.maxAttempts} failed (${err.message}); it will be retried.`],
     );
+    // a retry would only skip itself: the row is no longer this job's
+    if (rowCount !== 1) {
+      log.info({ err }, `${kind} failed after it was cancelled or taken over; nothing of this run is saved`);
+      return;
+    }
     throw err;
   }
+}
+
+/**
+ * The run's view of its job. A check reads on the pool, not on the run's transaction, so it never
+ * waits behind the service's own queries there.
+ */
+function runningJob(pool: pg.Pool, kind: JobKind, id: string, jobId: string): RunningJob {
+  const { table } = JOB_KINDS[kind];
+  // the start just found the row ours
+  let checkedAt = Date.now();
+  let cancelled = false;
+  return {
+    async checkpoint() {
+      if (cancelled) throw notOurs(kind);
+      if (Date.now() - checkedAt < CHECKPOINT_INTERVAL_MS) return;
+      checkedAt = Date.now();
+      const { rowCount } = await pool.query(`select 1 from ${table} where id = $1 and background_job_id = $2`, [
+        id,
+        jobId,
+      ]);
+      if (rowCount !== 1) {
+        cancelled = true;
+        throw notOurs(kind);
+      }
+    },
+  };
+}
+
+function notOurs(kind: JobKind): JobCancelledError {
+  return new JobCancelledError(
+    `The ${kind.toLowerCase()} was cancelled or taken over by another run while this one ran.`,
+  );
 }
 
 /** The graphile-worker task that runs `service`'s kind: a payload naming the row, one `runJob`. */
