@@ -3,7 +3,7 @@ import type pg from "pg";
 import { cursorRows } from "../db/cursorRows.js";
 import { parseColumns } from "../imports/templateColumns.js";
 import { withTransaction } from "../db/withTransaction.js";
-import type { JobService } from "../jobs/runJob.js";
+import type { JobService, RunningJob } from "../jobs/runJob.js";
 import { coerceError } from "../lib.js";
 import type { JsonValue } from "../spreadsheet/index.js";
 import { createSheetWriter, type SheetFormat } from "../spreadsheet/sheetWriter.js";
@@ -29,7 +29,7 @@ export function exportJob(pool: pg.Pool, ttlHours: number): JobService {
   return {
     kind: "Export",
     resetOnStart: "row_count = null",
-    async run(tx, exportId) {
+    async run(tx, exportId, job) {
       const {
         rows: [found],
       } = await tx.query<ExportRow>(
@@ -43,7 +43,7 @@ export function exportJob(pool: pg.Pool, ttlHours: number): JobService {
       // meanwhile cannot half-appear), the file's chunks are written on `tx`
       const written = await withTransaction(
         pool,
-        (reader) => writeExport(reader, tx, found),
+        (reader) => writeExport(reader, tx, found, job),
         "begin isolation level repeatable read read only",
       );
       // clock_timestamp(): now() would date it when the transaction began
@@ -67,9 +67,9 @@ export function exportJob(pool: pg.Pool, ttlHours: number): JobService {
 
 /**
  * Streams the records out of `reader` (a cursor) into a sheet writer whose bytes are stored on
- * `tx` as they come.
+ * `tx` as they come, stopping soon after the export is cancelled.
  */
-async function writeExport(reader: pg.PoolClient, tx: pg.PoolClient, found: ExportRow) {
+async function writeExport(reader: pg.PoolClient, tx: pg.PoolClient, found: ExportRow, job: RunningJob) {
   const columns = parseColumns(found.columns);
   const out = new PassThrough();
   const writer = createSheetWriter(found.format, out, { sheetName: found.template_name, columns });
@@ -89,6 +89,7 @@ async function writeExport(reader: pg.PoolClient, tx: pg.PoolClient, found: Expo
       [found.template_id, found.user_id, found.import_id],
     );
     for await (const { data } of records) {
+      await job.checkpoint();
       await writer.addRow(columns.map((column) => data[column.key] ?? null));
       rows++;
     }

@@ -166,6 +166,17 @@ function notOurs(kind: JobKind): JobCancelledError {
   );
 }
 
+/**
+ * For a cancel, after it cleared the row's background_job_id in `tx`: deletes graphile-worker job
+ * `jobId` if no worker holds it (queued, or waiting for a retry). A job a worker holds is left to
+ * it: its run sees at its next checkpoint that the row is no longer its own, ends quietly, and the
+ * worker finishes the job. (`complete_jobs` is the one of graphile-worker's functions that does
+ * this by id: `remove_job` needs a job key, `permanently_fail_jobs` keeps the job's row.)
+ */
+export async function removeQueuedJob(tx: pg.PoolClient, jobId: string): Promise<void> {
+  await tx.query("select from graphile_worker.complete_jobs(array[$1::bigint])", [jobId]);
+}
+
 /** The graphile-worker task that runs `service`'s kind: a payload naming the row, one `runJob`. */
 export function jobTask(deps: JobRunDeps, service: JobService): Task {
   return (payload, helpers) => runJob(deps, service, jobIdFromPayload(service.kind, payload), helpers.job);

@@ -29,9 +29,10 @@ interface Subscriber {
   deliver(job: Job, print: string): void;
 }
 
-const FINAL_STATUSES = new Set(["COMPLETED", "FAILED"]);
+/** NEEDS_REVIEW is not among them: the job waits for its user, and goes on once they confirm it. */
+const FINAL_STATUSES = new Set(["COMPLETED", "FAILED", "CANCELLED"]);
 
-/** True once a job has reached a status it leaves only if someone retries it. */
+/** True once a job has reached a status it leaves only if someone retries it (CANCELLED: never). */
 export function isFinal(job: Job): boolean {
   return FINAL_STATUSES.has(job.status);
 }
@@ -74,7 +75,7 @@ export class JobEvents {
     return events;
   }
 
-  /** The job's current state, then each change; ends after COMPLETED or FAILED. */
+  /** The job's current state, then each change; ends after COMPLETED, FAILED or CANCELLED. */
   watchJob(job: Job): AsyncIterableIterator<Job> {
     return new Repeater<Job>(async (push, stop) => {
       let last: string | undefined;

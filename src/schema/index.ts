@@ -4,6 +4,7 @@ import "./job.js";
 import "./importTemplate.js";
 import "./import.js";
 import "./export.js";
+import "./cancel.js";
 import "./subscription.js";
 
 /** The executable schema; `npm run generate` prints it to schema.graphql. */
