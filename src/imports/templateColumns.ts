@@ -1,5 +1,5 @@
 import { UserError } from "../errors.js";
-import type { ColumnType, TemplateColumn } from "../spreadsheet/index.js";
+import { type ColumnType, normalizeHeader, type TemplateColumn } from "../spreadsheet/index.js";
 
 export const COLUMN_TYPES: readonly ColumnType[] = [
   "STRING",
@@ -14,47 +14,87 @@ export const COLUMN_TYPES: readonly ColumnType[] = [
 /** A key is a property name in every record's `data`, so keep it boring. */
 const KEY = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 const MAX_COLUMNS = 200;
+const MAX_TEXT = 200;
+/** Aliases per column: enough for every source a team meets, few enough to read in a form. */
+export const MAX_ALIASES = 50;
+
+/** A column as a client sends it: `required` and `aliases` may be left out. */
+export type TemplateColumnDraft = Omit<TemplateColumn, "required" | "aliases"> & {
+  required?: boolean | null;
+  aliases?: readonly string[] | null;
+};
+
+/** A column as stored and served: aliases always present, [] when none. */
+export type StoredColumn = TemplateColumn & { aliases: string[] };
 
 function invalid(message: string): never {
   throw new UserError("BAD_USER_INPUT", message);
 }
 
-/**
- * Checks a template as a person typed it and returns it trimmed. Headers and keys are matched
- * case-insensitively against spreadsheet headers, so no two columns may answer to the same text.
- */
+/** Checks a template as a person typed it and returns it trimmed; see {@link validateColumns}. */
 export function validateTemplate(
   name: string,
-  columns: ReadonlyArray<Omit<TemplateColumn, "required"> & { required?: boolean | null }>,
-): { name: string; columns: TemplateColumn[] } {
-  const trimmedName = name.trim();
-  if (!trimmedName) invalid("Give the template a name.");
-  if (trimmedName.length > 200) invalid("A template name must be at most 200 characters.");
-  if (columns.length === 0) invalid("A template needs at least one column.");
-  if (columns.length > MAX_COLUMNS) invalid(`A template can have at most ${MAX_COLUMNS} columns.`);
-  const cleaned = columns.map((column) => ({
-    key: column.key.trim(),
-    header: column.header.trim(),
-    type: column.type,
-    required: column.required ?? false,
-  }));
-  const claimed = new Map<string, string>();
-  for (const column of cleaned) {
-    if (!KEY.test(column.key)) {
-      invalid(`Column key "${column.key}" must start with a letter or _ and use only letters, digits and _.`);
-    }
-    if (!column.header) invalid(`Column "${column.key}" needs a header.`);
-    if (column.header.length > 200) invalid(`Column "${column.key}" has a header over 200 characters.`);
-    for (const text of new Set([column.key.toLowerCase(), column.header.toLowerCase()])) {
-      const owner = claimed.get(text);
-      if (owner !== undefined) invalid(`Columns "${owner}" and "${column.key}" would both match the header "${text}".`);
-      claimed.set(text, column.key);
-    }
-  }
-  return { name: trimmedName, columns: cleaned };
+  columns: readonly TemplateColumnDraft[],
+): { name: string; columns: StoredColumn[] } {
+  return { name: validateTemplateName(name), columns: validateColumns(columns) };
 }
 
-/** Reads a template's stored `columns` json back. */
-export function parseColumns(json: unknown): TemplateColumn[] {
-  return json as TemplateColumn[];
+/** A template's name, trimmed; BAD_USER_INPUT when empty or too long. */
+export function validateTemplateName(name: string): string {
+  const trimmed = name.trim();
+  if (!trimmed) invalid("Give the template a name.");
+  if (trimmed.length > MAX_TEXT) invalid(`A template name must be at most ${MAX_TEXT} characters.`);
+  return trimmed;
+}
+
+/**
+ * Checks a template's columns and returns them trimmed. A spreadsheet header matches a column by
+ * its header, its key or one of its aliases, compared as {@link normalizeHeader} compares them, so
+ * no two columns may answer to the same text. An alias that repeats its own column's header, key
+ * or another of its aliases says nothing new and is dropped.
+ */
+export function validateColumns(columns: readonly TemplateColumnDraft[]): StoredColumn[] {
+  if (columns.length === 0) invalid("A template needs at least one column.");
+  if (columns.length > MAX_COLUMNS) invalid(`A template can have at most ${MAX_COLUMNS} columns.`);
+  const keys = new Set<string>();
+  /** Normalised header text → the column that answers to it. */
+  const claimed = new Map<string, string>();
+  const claim = (text: string, key: string, own: Set<string>) => {
+    const normalized = normalizeHeader(text);
+    const owner = claimed.get(normalized);
+    if (owner !== undefined && !own.has(normalized)) {
+      invalid(`Columns "${owner}" and "${key}" would both match the header "${text}".`);
+    }
+    claimed.set(normalized, key);
+    own.add(normalized);
+  };
+  return columns.map((column) => {
+    const key = column.key.trim();
+    const header = column.header.trim();
+    if (!KEY.test(key))
+      invalid(`Column key "${key}" must start with a letter or _ and use only letters, digits and _.`);
+    if (keys.has(key)) invalid(`Two columns have the key "${key}".`);
+    keys.add(key);
+    if (!header) invalid(`Column "${key}" needs a header.`);
+    if (header.length > MAX_TEXT) invalid(`Column "${key}" has a header over ${MAX_TEXT} characters.`);
+    const own = new Set<string>();
+    claim(key, key, own);
+    claim(header, key, own);
+    const aliases: string[] = [];
+    for (const written of column.aliases ?? []) {
+      const alias = written.trim();
+      if (!alias) invalid(`Column "${key}" has an empty alias.`);
+      if (alias.length > MAX_TEXT) invalid(`Column "${key}" has an alias over ${MAX_TEXT} characters.`);
+      if (own.has(normalizeHeader(alias))) continue; // its own header, key or alias again
+      claim(alias, key, own);
+      aliases.push(alias);
+    }
+    if (aliases.length > MAX_ALIASES) invalid(`Column "${key}" has more than ${MAX_ALIASES} aliases.`);
+    return { key, header, type: column.type, required: column.required ?? false, aliases };
+  });
+}
+
+/** Reads a template's stored `columns` json back; columns saved before aliases existed have none. */
+export function parseColumns(json: unknown): StoredColumn[] {
+  return (json as TemplateColumn[]).map((column) => ({ ...column, aliases: [...(column.aliases ?? [])] }));
 }

@@ -1,8 +1,15 @@
 import { notFound } from "../errors.js";
 import { isUuid } from "../db/isUuid.js";
 import type { ImportTemplate } from "../generated/prisma/client.js";
-import { COLUMN_TYPES, parseColumns, validateTemplate } from "../imports/templateColumns.js";
-import type { TemplateColumn } from "../spreadsheet/index.js";
+import {
+  COLUMN_TYPES,
+  parseColumns,
+  type StoredColumn,
+  validateColumns,
+  validateTemplate,
+  validateTemplateName,
+  MAX_ALIASES,
+} from "../imports/templateColumns.js";
 import { builder } from "./builder.js";
 import { requireViewer, type Context } from "./context.js";
 import { findOwnTemplate } from "../imports/findOwnTemplate.js";
@@ -26,12 +33,17 @@ const DateOrderEnum = builder.enumType("DateOrder", {
   } as const,
 });
 
-const TemplateColumnRef = builder.objectRef<TemplateColumn>("TemplateColumn").implement({
+export const TemplateColumnRef = builder.objectRef<StoredColumn>("TemplateColumn").implement({
   fields: (t) => ({
     key: t.exposeString("key", { description: "The property name in each record's data." }),
     header: t.exposeString("header", { description: "The spreadsheet header it matches (so does key), any case." }),
     type: t.field({ type: ColumnTypeEnum, resolve: (c) => c.type }),
     required: t.exposeBoolean("required"),
+    aliases: t.exposeStringList("aliases", {
+      description:
+        'Other headers that mean this column ("E-mail" for "Contact Email"), compared like the header. ' +
+        "Confirming an import with a manual match adds its header here.",
+    }),
   }),
 });
 
@@ -41,6 +53,11 @@ const TemplateColumnInput = builder.inputType("TemplateColumnInput", {
     header: t.string(),
     type: t.field({ type: ColumnTypeEnum }),
     required: t.boolean({ required: false, defaultValue: false }),
+    aliases: t.stringList({
+      required: false,
+      defaultValue: [],
+      description: `Other headers that mean this column: at most ${MAX_ALIASES}, each claimed by one column only.`,
+    }),
   }),
 });
 
@@ -50,6 +67,16 @@ const CreateImportTemplateInput = builder.inputType("CreateImportTemplateInput",
     columns: t.field({ type: [TemplateColumnInput] }),
     decimalSeparator: t.field({ type: DecimalSeparatorEnum, required: false, defaultValue: "DOT" }),
     dateOrder: t.field({ type: DateOrderEnum, required: false, defaultValue: "YMD" }),
+  }),
+});
+
+const UpdateImportTemplateInput = builder.inputType("UpdateImportTemplateInput", {
+  description: "What to change; fields left out (or null) stay as they are. columns replaces all columns.",
+  fields: (t) => ({
+    name: t.string({ required: false }),
+    columns: t.field({ type: [TemplateColumnInput], required: false }),
+    decimalSeparator: t.field({ type: DecimalSeparatorEnum, required: false }),
+    dateOrder: t.field({ type: DateOrderEnum, required: false }),
   }),
 });
 
@@ -105,6 +132,33 @@ builder.mutationFields((t) => ({
           dateOrder: input.dateOrder ?? "YMD",
         },
       });
+    },
+  }),
+  updateImportTemplate: t.field({
+    type: ImportTemplateRef,
+    description:
+      "Changes one of the viewer's templates, checked as createImportTemplate checks it. Imports already " +
+      "started keep the columns and locale they started with. NOT_FOUND for a missing id, a deleted " +
+      "template or someone else's.",
+    args: {
+      id: t.arg.id({ required: true }),
+      input: t.arg({ type: UpdateImportTemplateInput, required: true }),
+    },
+    resolve: async (_root, { id, input }, ctx) => {
+      const viewer = requireViewer(ctx);
+      const template = await findOwnTemplate(ctx.prisma, viewer.user.id, id);
+      const { count } = await ctx.prisma.importTemplate.updateMany({
+        where: { id: template.id, deletedAt: null },
+        data: {
+          ...(input.name != null && { name: validateTemplateName(input.name) }),
+          ...(input.columns != null && { columns: validateColumns(input.columns).map((c) => ({ ...c })) }),
+          ...(input.decimalSeparator != null && { decimalSeparator: input.decimalSeparator }),
+          ...(input.dateOrder != null && { dateOrder: input.dateOrder }),
+        },
+      });
+      // deleted between the two statements
+      if (count === 0) throw notFound("Template");
+      return ctx.prisma.importTemplate.findUniqueOrThrow({ where: { id: template.id } });
     },
   }),
   deleteImportTemplate: t.boolean({
