@@ -2,6 +2,7 @@ import { builder } from "./builder.js";
 import "./user.js";
 import "./job.js";
 import "./importTemplate.js";
+import "./inferTemplate.js";
 import "./import.js";
 import "./export.js";
 import "./cancel.js";

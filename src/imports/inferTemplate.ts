@@ -1,0 +1,257 @@
+import { Readable } from "node:stream";
+import type { FileUpload } from "graphql-upload-minimal";
+import type { Config } from "../config.js";
+import { UserError } from "../errors.js";
+import { coerceError } from "../lib.js";
+import { ByteSource } from "../spreadsheet/byteSource.js";
+import { type Cell, isBlankCell, isBlankRow, type RawRow } from "../spreadsheet/cell.js";
+import { type CoerceOptions, CoercionFailure, createCoercer } from "../spreadsheet/coerceCell.js";
+import { detectFileType, SNIFF_LENGTH, UNSUPPORTED_FILE_MESSAGE } from "../spreadsheet/detectFileType.js";
+import { normalizeHeader } from "../spreadsheet/matchHeaders.js";
+import { PermanentImportError } from "../spreadsheet/permanentImportError.js";
+import { keyFromHeader, profileColumns, type SourceColumn } from "../spreadsheet/profileColumns.js";
+import { readRows, type SheetInfo } from "../spreadsheet/readRows.js";
+import type { JsonValue, TemplateColumn } from "../spreadsheet/types.js";
+import { fileTooLarge, uploadInspector } from "./uploadInspector.js";
+
+/** A template proposed for a sample file; nothing of it is saved. */
+export interface InferredTemplate {
+  /** The worksheet read, or `null` for csv. */
+  sheetName: string | null;
+  /** The workbook's visible sheets in workbook order, `null` for csv. */
+  sheets: string[] | null;
+  /** The header row as Excel numbers rows (1-based). */
+  headerRow: number;
+  /** One column per non-blank header cell, in file order. */
+  columns: Array<TemplateColumn & { aliases: string[] }>;
+  /** The first data rows as the proposed template would store them, keyed by column key. */
+  sampleRows: Array<Record<string, JsonValue>>;
+}
+
+/** Where the header is: see {@link inferTemplate}. */
+export interface InferOptions {
+  sheet?: string;
+  headerRow?: number;
+}
+
+/** Excel's own limits: a sheet name has at most 31 characters, a sheet at most 1,048,576 rows. */
+const MAX_SHEET_NAME = 31;
+const MAX_ROW = 1_048_576;
+
+/** Checks inferImportTemplate's `sheet` and `headerRow` arguments; BAD_USER_INPUT says what is wrong. */
+export function validateInferOptions(sheet: string | null | undefined, headerRow: number | null | undefined) {
+  const options: InferOptions = {};
+  if (sheet != null) {
+    if (sheet.length === 0 || sheet.length > MAX_SHEET_NAME) {
+      throw new UserError("BAD_USER_INPUT", `sheet must be a sheet name of 1 to ${MAX_SHEET_NAME} characters.`);
+    }
+    options.sheet = sheet;
+  }
+  if (headerRow != null) {
+    if (!Number.isInteger(headerRow) || headerRow < 1 || headerRow > MAX_ROW) {
+      throw new UserError("BAD_USER_INPUT", `headerRow must be a row number from 1 to ${MAX_ROW}.`);
+    }
+    options.headerRow = headerRow;
+  }
+  return options;
+}
+
+/** How many data rows after the header are read to judge types and required columns. */
+export const INFER_ROWS = 1_000;
+/** How many of them come back as {@link InferredTemplate.sampleRows}. */
+const SAMPLE_ROWS = 10;
+/** Longest template key (see `KEY` in templateColumns.ts). */
+const MAX_KEY_LENGTH = 63;
+
+/**
+ * Proposes a template for a sample file: reads the upload while the request is open, as a stream,
+ * up to {@link INFER_ROWS} data rows after the header (`options.headerRow`, else the first
+ * non-blank row), then stops and releases the rest of it. Each non-blank header cell becomes a
+ * column with a camelCase key, the narrowest type its values fit (STRING when it had none), and
+ * `required` when none of those rows left it blank.
+ *
+ * The upload gets the same checks as startImport's, on the bytes read: the size limit and the
+ * file type (a zip must hold a workbook; that is only known when the whole zip went by).
+ *
+ * @throws {UserError} UNSUPPORTED_FILE_TYPE, FILE_TOO_LARGE, or BAD_USER_INPUT for an empty,
+ *   damaged or header-less file or an unknown sheet, each with a sentence for the uploader.
+ */
+export async function inferTemplate(
+  { config }: { config: Config },
+  upload: Promise<FileUpload>,
+  options: InferOptions,
+): Promise<InferredTemplate> {
+  const file = await upload;
+  let stream: Readable | undefined;
+  try {
+    // throws if the upload already failed, say, when the whole request arrived before this point
+    stream = file.createReadStream();
+    return await readSample(stream, config.maxUploadBytes, options);
+  } catch (caught) {
+    throw toUserError(caught, config.maxUploadBytes);
+  } finally {
+    stream?.destroy();
+  }
+}
+
+async function readSample(upload: Readable, maxBytes: number, options: InferOptions): Promise<InferredTemplate> {
+  const source = new ByteSource(Readable.from(inspected(upload, maxBytes)));
+  let batches: AsyncGenerator<RawRow[], void, undefined> | null = null;
+  try {
+    const kind = detectFileType(await source.peek(SNIFF_LENGTH));
+    if (kind === "unsupported") throw new UserError("UNSUPPORTED_FILE_TYPE", UNSUPPORTED_FILE_MESSAGE);
+    const info: SheetInfo = { date1904: false, sheetName: null, sheets: [], encoding: null, delimiter: null };
+    batches = readRows(kind, source, info, options.sheet);
+    const { headerRow, rows } = await readHeaderAndRows(batches, options.headerRow);
+    if (!headerRow) {
+      if (source.bytesRead === 0) throw new PermanentImportError("EMPTY_FILE", "The file is empty.");
+      throw new PermanentImportError(
+        "NO_HEADER_ROW",
+        kind === "csv"
+          ? "The file has no header row: it contains only empty lines."
+          : "The file has no header row: all of its sheets are empty.",
+      );
+    }
+    const coerceOptions: CoerceOptions = { date1904: info.date1904 };
+    const columns = proposeColumns(profileColumns(headerRow.cells, rows, coerceOptions), rows);
+    return {
+      sheetName: info.sheetName,
+      sheets: kind === "csv" ? null : info.sheets,
+      headerRow: headerRow.rowNumber,
+      columns: columns.map(({ column }) => column),
+      sampleRows: rows.slice(0, SAMPLE_ROWS).map((row) => typedRow(row, columns, coerceOptions)),
+    };
+  } finally {
+    await batches?.return().catch(() => undefined);
+    source.close();
+  }
+}
+
+/**
+ * The upload's bytes, checked as they go by as startImport checks them; once the upload has been
+ * read to its end, the zip verdict too.
+ */
+async function* inspected(upload: Readable, maxBytes: number): AsyncGenerator<Buffer, void, undefined> {
+  const inspector = uploadInspector(maxBytes);
+  let offset = 0;
+  try {
+    for await (const chunk of upload as AsyncIterable<Buffer>) {
+      inspector.inspect(chunk, offset);
+      offset += chunk.length;
+      yield chunk;
+    }
+    // busboy cuts a stream past its limit short and says so only here
+    if ((upload as { truncated?: boolean }).truncated) throw fileTooLarge(maxBytes);
+    inspector.finish();
+  } finally {
+    upload.destroy();
+  }
+}
+
+/**
+ * The header row (`wanted`, 1-based, or the first non-blank row) and up to {@link INFER_ROWS}
+ * non-blank rows after it; no header row when the sheet has no non-blank row.
+ *
+ * @throws {PermanentImportError} `NO_HEADER_ROW` when the wanted row is blank or past the end.
+ */
+async function readHeaderAndRows(
+  batches: AsyncGenerator<RawRow[], void, undefined>,
+  wanted: number | undefined,
+): Promise<{ headerRow: RawRow | null; rows: RawRow[] }> {
+  let headerRow: RawRow | null = null;
+  let sawRows = false;
+  const rows: RawRow[] = [];
+  for (;;) {
+    const next = await batches.next();
+    if (next.done) break;
+    for (const row of next.value) {
+      sawRows = true;
+      if (headerRow) {
+        if (isBlankRow(row.cells)) continue;
+        rows.push(row);
+        if (rows.length === INFER_ROWS) return { headerRow, rows };
+      } else if (wanted === undefined) {
+        if (!isBlankRow(row.cells)) headerRow = row;
+      } else if (row.rowNumber >= wanted) {
+        if (row.rowNumber !== wanted || isBlankRow(row.cells)) throw blankHeaderRow(wanted);
+        headerRow = row;
+      }
+    }
+  }
+  // a sheet that ends above the wanted row; an empty one gets the caller's message
+  if (!headerRow && wanted !== undefined && sawRows) throw blankHeaderRow(wanted);
+  return { headerRow, rows };
+}
+
+function blankHeaderRow(rowNumber: number): PermanentImportError {
+  return new PermanentImportError(
+    "NO_HEADER_ROW",
+    `Row ${rowNumber}, chosen as the header row, is empty. Choose the row that holds the column titles.`,
+  );
+}
+
+interface ProposedColumn {
+  /** Where the column is in the file. */
+  index: number;
+  column: TemplateColumn & { aliases: string[] };
+}
+
+/**
+ * One template column per source column. Keys and headers are made unique (a suffix 2, 3, …),
+ * also against each other after normalising, so createImportTemplate accepts the proposal as it is.
+ */
+function proposeColumns(sources: readonly SourceColumn[], rows: readonly RawRow[]): ProposedColumn[] {
+  const claimed = new Set<string>();
+  const keys = new Set<string>();
+  return sources.map(({ index, header: text, detectedType }) => {
+    const header = unique(
+      text,
+      (candidate) => !claimed.has(normalizeHeader(candidate)),
+      (base, n) => `${base} ${n}`,
+    );
+    claimed.add(normalizeHeader(header));
+    const key = unique(
+      keyFromHeader(text, index),
+      (candidate) => !keys.has(candidate.toLowerCase()) && !claimed.has(normalizeHeader(candidate)),
+      (base, n) => base.slice(0, MAX_KEY_LENGTH - String(n).length) + n,
+    );
+    keys.add(key.toLowerCase());
+    claimed.add(normalizeHeader(key));
+    const filled = rows.length > 0 && rows.every((row) => !isBlankCell(row.cells[index]));
+    return { index, column: { key, header, type: detectedType ?? "STRING", required: filled, aliases: [] } };
+  });
+}
+
+function unique(base: string, free: (candidate: string) => boolean, suffix: (base: string, n: number) => string) {
+  if (free(base)) return base;
+  for (let n = 2; ; n++) {
+    const candidate = suffix(base, n);
+    if (free(candidate)) return candidate;
+  }
+}
+
+/** A data row as the proposed template would store it; a cell that fits no type (`#N/A`) is null. */
+function typedRow(row: RawRow, columns: readonly ProposedColumn[], options: CoerceOptions): Record<string, JsonValue> {
+  const values: Record<string, JsonValue> = {};
+  for (const { index, column } of columns) {
+    const cell: Cell = row.cells[index];
+    const value = isBlankCell(cell) ? null : createCoercer(column.type, options)(cell);
+    values[column.key] = value instanceof CoercionFailure ? null : value;
+  }
+  return values;
+}
+
+/** What the client sees for a file that cannot be read: never INTERNAL_SERVER_ERROR for the file's fault. */
+function toUserError(caught: unknown, maxBytes: number): Error {
+  if (caught instanceof UserError) return caught;
+  if (caught instanceof PermanentImportError) {
+    return new UserError(
+      caught.code === "UNSUPPORTED_FILE_TYPE" ? "UNSUPPORTED_FILE_TYPE" : "BAD_USER_INPUT",
+      caught.message,
+    );
+  }
+  const err = coerceError(caught);
+  // graphql-upload-minimal fails the stream (or createReadStream) with a 413 past its maxFileSize
+  if ((err as { status?: number }).status === 413) return fileTooLarge(maxBytes);
+  return err;
+}
