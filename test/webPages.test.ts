@@ -17,7 +17,17 @@ afterAll(async () => {
 describe("the web page", () => {
   it("answers every page path with the same HTML shell, which loads only this server's assets", async () => {
     const bodies = new Set<string>();
-    for (const path of ["/", "/signin", "/templates/new", "/jobs", "/jobs/123", "/exports/new"]) {
+    for (const path of [
+      "/",
+      "/signin",
+      "/templates",
+      "/templates/new",
+      "/templates/123",
+      "/jobs",
+      "/jobs/123",
+      "/jobs/123/records",
+      "/exports/new",
+    ]) {
       const response = await get(path);
       expect(response.status, path).toBe(200);
       expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
@@ -48,9 +58,23 @@ describe("the web page", () => {
     expect(await (await get("/assets/app.js")).text()).toContain("graphql-transport-ws");
   });
 
-  it("leaves GraphQL, health checks, downloads and unknown paths to their handlers", async () => {
-    expect((await get("/assets/nope.js")).status).toBe(404);
-    expect((await get("/jobs/1/2")).status).toBe(404);
+  it("answers an unknown path with a real 404: the shell, whose script shows the not-found page", async () => {
+    const shell = await (await get("/")).text();
+    for (const path of ["/jobs/1/2", "/no/such/page", "/graphqlx"]) {
+      const response = await get(path);
+      expect(response.status, path).toBe(404);
+      expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
+      expect(response.headers.get("cache-control")).toBe("no-store");
+      expect(await response.text()).toBe(shell);
+    }
+    // a missing asset or a POST to nowhere is plainly not found
+    const asset = await get("/assets/nope.js");
+    expect(asset.status).toBe(404);
+    expect(asset.headers.get("content-type")).toBe("text/plain");
+    expect((await get("/no/such/page", { method: "POST" })).status).toBe(404);
+  });
+
+  it("leaves GraphQL, health checks and downloads to their handlers", async () => {
     expect((await get("/healthz")).status).toBe(200);
     const graphql = await get("/graphql", {
       method: "POST",

@@ -11,10 +11,22 @@ import { coerceError } from "../lib.js";
 const WEB_DIR = fileURLToPath(new URL("../web/", import.meta.url));
 
 /**
- * The paths the page's router knows (src/web/main.ts); each gets the same HTML shell. Exact
- * patterns, so `/exports/:id/download` and `/imports/:id/errors.xlsx` still reach the downloads.
+ * The paths the page's router knows (src/web/main.ts); each gets the same HTML shell with 200.
+ * Any other path but GraphQL's gets the shell with 404, and the router shows its not-found page.
  */
-const PAGE_PATHS = [/^\/$/, /^\/signin$/, /^\/templates\/new$/, /^\/jobs$/, /^\/jobs\/[^/]+$/, /^\/exports\/new$/];
+const PAGE_PATHS = [
+  /^\/$/,
+  /^\/signin$/,
+  /^\/templates$/,
+  /^\/templates\/[^/]+$/,
+  /^\/jobs$/,
+  /^\/jobs\/[^/]+$/,
+  /^\/jobs\/[^/]+\/records$/,
+  /^\/exports\/new$/,
+];
+
+/** Yoga's `graphqlEndpoint` (src/server/yoga.ts): the one path this module leaves alone. */
+const GRAPHQL_PATH = "/graphql";
 
 /** The bundled script and stylesheet (and the script's source map), under `/assets/`. */
 const ASSET_PREFIX = "/assets/";
@@ -86,17 +98,28 @@ function webAssets(): Promise<Map<string, Asset>> {
   return built;
 }
 
-/** Whether the web page answers this path: one of its pages, or one of its assets. */
+/**
+ * Whether the web page answers this path: every path but GraphQL's. The HTTP server asks after
+ * health checks and downloads, so what reaches here is a page, an asset, or a path nobody serves,
+ * which gets a real 404 page rather than a bare "Not found".
+ */
 export function isWebPath(urlPath: string): boolean {
-  return urlPath.startsWith(ASSET_PREFIX) || PAGE_PATHS.some((pattern) => pattern.test(urlPath));
+  return urlPath !== GRAPHQL_PATH && !urlPath.startsWith(`${GRAPHQL_PATH}/`);
 }
 
 /**
  * Serves the page: the HTML shell for every page path (the script picks the page), and the
  * bundle under `/assets/`. Everything is revalidated by ETag (`no-cache`), so a restarted server
- * with a new bundle is picked up at once and an unchanged one costs a 304.
+ * with a new bundle is picked up at once and an unchanged one costs a 304. Unknown paths get the
+ * shell with 404, whose script shows the not-found page with a link home.
  */
 export async function serveWebPage(req: IncomingMessage, res: ServerResponse, urlPath: string, logger: Logger) {
+  const isAsset = urlPath.startsWith(ASSET_PREFIX);
+  const isPage = PAGE_PATHS.some((pattern) => pattern.test(urlPath));
+  if (!isAsset && !isPage && req.method !== "GET" && req.method !== "HEAD") {
+    res.writeHead(404, { "content-type": "text/plain", "cache-control": "no-store" });
+    return void res.end("Not found.");
+  }
   if (req.method !== "GET" && req.method !== "HEAD") {
     res.writeHead(405, { allow: "GET, HEAD", "content-type": "text/plain" });
     return void res.end("Use GET.");
@@ -109,10 +132,15 @@ export async function serveWebPage(req: IncomingMessage, res: ServerResponse, ur
     res.writeHead(500, { "content-type": "text/plain", "cache-control": "no-store" });
     return void res.end("The web page could not be built; the server log says why.");
   }
-  const found = urlPath.startsWith(ASSET_PREFIX) ? assets.get(urlPath) : assets.get("shell");
+  const found = isAsset ? assets.get(urlPath) : assets.get("shell");
   if (!found) {
     res.writeHead(404, { "content-type": "text/plain", "cache-control": "no-store" });
     return void res.end("Not found.");
+  }
+  if (!isPage && !isAsset) {
+    // not revalidated: a 304 would turn a missing page into a cached one
+    res.writeHead(404, { "content-type": found.type, "cache-control": "no-store", ...SECURITY_HEADERS });
+    return void res.end(req.method === "HEAD" ? undefined : found.body);
   }
   const headers = { "content-type": found.type, "cache-control": "no-cache", etag: found.etag, ...SECURITY_HEADERS };
   if (req.headers["if-none-match"] === found.etag) {
