@@ -64,6 +64,7 @@ async function render(): Promise<void> {
   if (!controller.signal.aborted) main.querySelector<HTMLElement>("h1")?.focus();
 }
 
+/** What the server answers with HTTP 404 (see webPages.ts) shows this, with a way back. */
 const notFound: Route = {
   pattern: /$^/,
   page: ({ main }) => {
@@ -71,6 +72,13 @@ const notFound: Route = {
     const heading = document.createElement("h1");
     heading.tabIndex = -1;
     heading.textContent = "There is no such page";
-    main.append(heading);
+    const text = document.createElement("p");
+    text.textContent = "The address may be mistyped, or the page may have moved. ";
+    const home = document.createElement("a");
+    home.href = "/";
+    home.dataset.nav = "";
+    home.textContent = "Go to the home page";
+    text.append(home);
+    main.append(heading, text);
   },
 };
