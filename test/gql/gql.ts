@@ -14,6 +14,8 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  mutation CancelImport($id: ID!) {\n    cancelImport(id: $id) {\n      id\n      status\n      errorMessage\n      backgroundJobId\n      processingCompletedAt\n    }\n  }\n": typeof types.CancelImportDocument,
+    "\n  mutation CancelExport($id: ID!) {\n    cancelExport(id: $id) {\n      id\n      status\n      errorMessage\n      backgroundJobId\n      fileName\n      downloadUrl\n    }\n  }\n": typeof types.CancelExportDocument,
     "\n  fragment ExportFields on Export {\n    id\n    status\n    format\n    rowCount\n    fileName\n    fileSize\n    downloadUrl\n    expiresAt\n    errorMessage\n    backgroundJobId\n    attempts\n    processingStartedAt\n    processingCompletedAt\n    template {\n      id\n    }\n  }\n": typeof types.ExportFieldsFragmentDoc,
     "\n  mutation RequestExport($templateId: ID!, $format: ExportFormat, $importId: ID) {\n    requestExport(templateId: $templateId, format: $format, importId: $importId) {\n      ...ExportFields\n    }\n  }\n": typeof types.RequestExportDocument,
     "\n  query GetExport($id: ID!) {\n    export(id: $id) {\n      ...ExportFields\n    }\n  }\n": typeof types.GetExportDocument,
@@ -37,8 +39,14 @@ type Documents = {
     "\n  mutation DeleteTemplate($id: ID!) {\n    deleteImportTemplate(id: $id)\n  }\n": typeof types.DeleteTemplateDocument,
     "\n  subscription JobStatus($id: ID!) {\n    jobStatus(id: $id) {\n      __typename\n      id\n      status\n      errorMessage\n      processingStartedAt\n      processingCompletedAt\n      ... on Import {\n        phase\n        rowsProcessed\n        rowsImported\n        rowsFailed\n      }\n    }\n  }\n": typeof types.JobStatusDocument,
     "\n  subscription MyJobs {\n    myJobs {\n      __typename\n      id\n      status\n    }\n  }\n": typeof types.MyJobsDocument,
+    "\n  fragment TemplateColumnFields on ImportTemplate {\n    id\n    name\n    decimalSeparator\n    dateOrder\n    columns {\n      key\n      header\n      type\n      required\n      aliases\n    }\n  }\n": typeof types.TemplateColumnFieldsFragmentDoc,
+    "\n  mutation CreateTemplateWithAliases($input: CreateImportTemplateInput!) {\n    createImportTemplate(input: $input) {\n      ...TemplateColumnFields\n    }\n  }\n": typeof types.CreateTemplateWithAliasesDocument,
+    "\n  mutation UpdateTemplate($id: ID!, $input: UpdateImportTemplateInput!) {\n    updateImportTemplate(id: $id, input: $input) {\n      ...TemplateColumnFields\n    }\n  }\n": typeof types.UpdateTemplateDocument,
+    "\n  query TemplateWithAliases($id: ID!) {\n    importTemplate(id: $id) {\n      ...TemplateColumnFields\n    }\n  }\n": typeof types.TemplateWithAliasesDocument,
 };
 const documents: Documents = {
+    "\n  mutation CancelImport($id: ID!) {\n    cancelImport(id: $id) {\n      id\n      status\n      errorMessage\n      backgroundJobId\n      processingCompletedAt\n    }\n  }\n": types.CancelImportDocument,
+    "\n  mutation CancelExport($id: ID!) {\n    cancelExport(id: $id) {\n      id\n      status\n      errorMessage\n      backgroundJobId\n      fileName\n      downloadUrl\n    }\n  }\n": types.CancelExportDocument,
     "\n  fragment ExportFields on Export {\n    id\n    status\n    format\n    rowCount\n    fileName\n    fileSize\n    downloadUrl\n    expiresAt\n    errorMessage\n    backgroundJobId\n    attempts\n    processingStartedAt\n    processingCompletedAt\n    template {\n      id\n    }\n  }\n": types.ExportFieldsFragmentDoc,
     "\n  mutation RequestExport($templateId: ID!, $format: ExportFormat, $importId: ID) {\n    requestExport(templateId: $templateId, format: $format, importId: $importId) {\n      ...ExportFields\n    }\n  }\n": types.RequestExportDocument,
     "\n  query GetExport($id: ID!) {\n    export(id: $id) {\n      ...ExportFields\n    }\n  }\n": types.GetExportDocument,
@@ -62,6 +70,10 @@ const documents: Documents = {
     "\n  mutation DeleteTemplate($id: ID!) {\n    deleteImportTemplate(id: $id)\n  }\n": types.DeleteTemplateDocument,
     "\n  subscription JobStatus($id: ID!) {\n    jobStatus(id: $id) {\n      __typename\n      id\n      status\n      errorMessage\n      processingStartedAt\n      processingCompletedAt\n      ... on Import {\n        phase\n        rowsProcessed\n        rowsImported\n        rowsFailed\n      }\n    }\n  }\n": types.JobStatusDocument,
     "\n  subscription MyJobs {\n    myJobs {\n      __typename\n      id\n      status\n    }\n  }\n": types.MyJobsDocument,
+    "\n  fragment TemplateColumnFields on ImportTemplate {\n    id\n    name\n    decimalSeparator\n    dateOrder\n    columns {\n      key\n      header\n      type\n      required\n      aliases\n    }\n  }\n": types.TemplateColumnFieldsFragmentDoc,
+    "\n  mutation CreateTemplateWithAliases($input: CreateImportTemplateInput!) {\n    createImportTemplate(input: $input) {\n      ...TemplateColumnFields\n    }\n  }\n": types.CreateTemplateWithAliasesDocument,
+    "\n  mutation UpdateTemplate($id: ID!, $input: UpdateImportTemplateInput!) {\n    updateImportTemplate(id: $id, input: $input) {\n      ...TemplateColumnFields\n    }\n  }\n": types.UpdateTemplateDocument,
+    "\n  query TemplateWithAliases($id: ID!) {\n    importTemplate(id: $id) {\n      ...TemplateColumnFields\n    }\n  }\n": types.TemplateWithAliasesDocument,
 };
 
 /**
@@ -78,6 +90,14 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CancelImport($id: ID!) {\n    cancelImport(id: $id) {\n      id\n      status\n      errorMessage\n      backgroundJobId\n      processingCompletedAt\n    }\n  }\n"): (typeof documents)["\n  mutation CancelImport($id: ID!) {\n    cancelImport(id: $id) {\n      id\n      status\n      errorMessage\n      backgroundJobId\n      processingCompletedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CancelExport($id: ID!) {\n    cancelExport(id: $id) {\n      id\n      status\n      errorMessage\n      backgroundJobId\n      fileName\n      downloadUrl\n    }\n  }\n"): (typeof documents)["\n  mutation CancelExport($id: ID!) {\n    cancelExport(id: $id) {\n      id\n      status\n      errorMessage\n      backgroundJobId\n      fileName\n      downloadUrl\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -170,6 +190,22 @@ export function graphql(source: "\n  subscription JobStatus($id: ID!) {\n    job
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription MyJobs {\n    myJobs {\n      __typename\n      id\n      status\n    }\n  }\n"): (typeof documents)["\n  subscription MyJobs {\n    myJobs {\n      __typename\n      id\n      status\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment TemplateColumnFields on ImportTemplate {\n    id\n    name\n    decimalSeparator\n    dateOrder\n    columns {\n      key\n      header\n      type\n      required\n      aliases\n    }\n  }\n"): (typeof documents)["\n  fragment TemplateColumnFields on ImportTemplate {\n    id\n    name\n    decimalSeparator\n    dateOrder\n    columns {\n      key\n      header\n      type\n      required\n      aliases\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateTemplateWithAliases($input: CreateImportTemplateInput!) {\n    createImportTemplate(input: $input) {\n      ...TemplateColumnFields\n    }\n  }\n"): (typeof documents)["\n  mutation CreateTemplateWithAliases($input: CreateImportTemplateInput!) {\n    createImportTemplate(input: $input) {\n      ...TemplateColumnFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateTemplate($id: ID!, $input: UpdateImportTemplateInput!) {\n    updateImportTemplate(id: $id, input: $input) {\n      ...TemplateColumnFields\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateTemplate($id: ID!, $input: UpdateImportTemplateInput!) {\n    updateImportTemplate(id: $id, input: $input) {\n      ...TemplateColumnFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TemplateWithAliases($id: ID!) {\n    importTemplate(id: $id) {\n      ...TemplateColumnFields\n    }\n  }\n"): (typeof documents)["\n  query TemplateWithAliases($id: ID!) {\n    importTemplate(id: $id) {\n      ...TemplateColumnFields\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
