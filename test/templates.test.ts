@@ -8,7 +8,8 @@ import type { TemplateColumnInput } from "./gql/graphql.js";
 import { startTestApp, type TestApp } from "./helpers/testApp.js";
 import { DeleteTemplate, SignUp } from "./operations.js";
 
-const TemplateColumnFields = graphql(`
+/** The fields these tests compare, spelled once. */
+export const TemplateColumnFields = graphql(`
   fragment TemplateColumnFields on ImportTemplate {
     id
     name
