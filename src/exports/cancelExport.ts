@@ -12,13 +12,14 @@ import { removeQueuedJob } from "../jobs/runJob.js";
  */
 export async function cancelExport({ db }: { db: Database }, found: Export): Promise<Export> {
   await withTransaction(db.pool, async (tx) => {
-    // the status check and the change are one step; `was` (locked) gives the job to remove
+    // the status check and the change are one step; `was` gives the job it clears, locked as the
+    // update itself is (see cancelImport.ts)
     const {
       rows: [cancelled],
     } = await tx.query<{ background_job_id: string | null }>(
       `update exports e set status = 'CANCELLED', background_job_id = null,
          processing_completed_at = clock_timestamp(), error_message = null
-       from (select id, background_job_id from exports where id = $1 for update) was
+       from (select id, background_job_id from exports where id = $1 for no key update) was
        where e.id = was.id and e.status in ('PENDING', 'PROCESSING')
        returning was.background_job_id`,
       [found.id],

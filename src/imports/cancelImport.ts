@@ -13,13 +13,15 @@ import { deleteStoredFile } from "../storage/fileStore.js";
  */
 export async function cancelImport({ db }: { db: Database }, found: Import): Promise<Import> {
   await withTransaction(db.pool, async (tx) => {
-    // the status check and the change are one step; `was` (locked) gives the job and file to clear
+    // the status check and the change are one step; `was` gives the job and file it clears, locked
+    // `for no key update` as the update itself is: `for update` would wait for the whole run, whose
+    // inserts hold `key share` on the row through their foreign keys
     const {
       rows: [cancelled],
     } = await tx.query<{ background_job_id: string | null; file_id: string | null }>(
       `update imports i set status = 'CANCELLED', background_job_id = null, file_id = null,
          processing_completed_at = clock_timestamp(), error_message = null
-       from (select id, background_job_id, file_id from imports where id = $1 for update) was
+       from (select id, background_job_id, file_id from imports where id = $1 for no key update) was
        where i.id = was.id and i.status in ('PENDING', 'PROCESSING', 'NEEDS_REVIEW')
        returning was.background_job_id, was.file_id`,
       [found.id],
