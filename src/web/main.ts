@@ -4,9 +4,11 @@ import { fill, h } from "./dom.js";
 import { LOG_OUT } from "./operations.js";
 import { jobStatusPage } from "./pages/jobStatus.js";
 import { myJobsPage } from "./pages/myJobs.js";
-import { newTemplatePage } from "./pages/newTemplate.js";
+import { editTemplatePage, newTemplatePage } from "./pages/newTemplate.js";
+import { recordsPage } from "./pages/records.js";
 import { requestExportPage } from "./pages/requestExport.js";
 import { signInPage } from "./pages/signIn.js";
+import { templatesPage } from "./pages/templates.js";
 import { uploadPage } from "./pages/upload.js";
 import { navigate, startRouter, type Route } from "./router.js";
 import { session } from "./session.js";
@@ -16,9 +18,12 @@ import { navLink } from "./ui.js";
 const routes: Route[] = [
   { pattern: /^\/signin$/, page: signInPage, public: true },
   { pattern: /^\/$/, page: uploadPage },
+  { pattern: /^\/templates$/, page: templatesPage },
   { pattern: /^\/templates\/new$/, page: newTemplatePage },
+  { pattern: /^\/templates\/([^/]+)$/, page: editTemplatePage },
   { pattern: /^\/jobs$/, page: myJobsPage },
   { pattern: /^\/jobs\/([^/]+)$/, page: jobStatusPage },
+  { pattern: /^\/jobs\/([^/]+)\/records$/, page: recordsPage },
   { pattern: /^\/exports\/new$/, page: requestExportPage },
 ];
 
@@ -48,6 +53,7 @@ function renderNav(): void {
       "ul",
       {},
       item("/", "Import"),
+      item("/templates", "Templates"),
       item("/jobs", "My jobs"),
       item("/exports/new", "Export"),
       h("li", { class: "who" }, h("span", { class: "hint" }, session.email ?? ""), signOutButton),

@@ -12,6 +12,8 @@ const JOB_FIELDS = `${COMMON_FIELDS} ... on Import { ${IMPORT_FIELDS} } ... on E
 
 const ROW_ERRORS = `edges { node { rowNumber column message value } } pageInfo { hasNextPage endCursor }`;
 
+const TEMPLATE_FIELDS = `id name decimalSeparator dateOrder columns { key header type required aliases }`;
+
 export const SIGN_UP = `mutation SignUp($email: String!, $password: String!) {
   signUp(email: $email, password: $password) { token user { email } }
 }`;
@@ -22,15 +24,44 @@ export const LOG_IN = `mutation LogIn($email: String!, $password: String!) {
 
 export const LOG_OUT = `mutation LogOut { logOut }`;
 
-export const TEMPLATES = `query Templates { importTemplates { id name columns { header type required } } }`;
+export const TEMPLATES = `query Templates { importTemplates { ${TEMPLATE_FIELDS} } }`;
+
+export const TEMPLATE = `query Template($id: ID!) { importTemplate(id: $id) { ${TEMPLATE_FIELDS} } }`;
 
 export const CREATE_TEMPLATE = `mutation CreateTemplate($input: CreateImportTemplateInput!) {
   createImportTemplate(input: $input) { id name }
 }`;
 
-export const START_IMPORT = `mutation StartImport($templateId: ID!, $file: Upload!) {
-  startImport(templateId: $templateId, file: $file) { id status }
+export const UPDATE_TEMPLATE = `mutation UpdateTemplate($id: ID!, $input: UpdateImportTemplateInput!) {
+  updateImportTemplate(id: $id, input: $input) { id name }
 }`;
+
+export const DELETE_TEMPLATE = `mutation DeleteTemplate($id: ID!) { deleteImportTemplate(id: $id) }`;
+
+/** Reads a sample file and proposes a template's columns; saves nothing. */
+export const INFER_TEMPLATE = `mutation InferTemplate($file: Upload!, $headerRow: Int) {
+  inferImportTemplate(file: $file, headerRow: $headerRow) {
+    sheetName headerRow columns { key header type required aliases } sampleRows
+  }
+}`;
+
+export const START_IMPORT = `mutation StartImport($templateId: ID!, $file: Upload!, $options: ImportOptions) {
+  startImport(templateId: $templateId, file: $file, options: $options) { id status }
+}`;
+
+export const RETRY_IMPORT = `mutation RetryImport($id: ID!, $options: ImportOptions) {
+  retryImport(id: $id, options: $options) { id status }
+}`;
+
+export const UPDATE_MAPPING = `mutation UpdateImportMapping($id: ID!, $mapping: [ColumnMappingInput!]!) {
+  updateImportMapping(id: $id, mapping: $mapping) { id status }
+}`;
+
+export const CONFIRM_IMPORT = `mutation ConfirmImport($id: ID!) { confirmImport(id: $id) { id status } }`;
+
+export const CANCEL_IMPORT = `mutation CancelImport($id: ID!) { cancelImport(id: $id) { id status } }`;
+
+export const CANCEL_EXPORT = `mutation CancelExport($id: ID!) { cancelExport(id: $id) { id status } }`;
 
 export const REQUEST_EXPORT = `mutation RequestExport($templateId: ID!, $format: ExportFormat, $importId: ID) {
   requestExport(templateId: $templateId, format: $format, importId: $importId) { id status }
@@ -53,6 +84,27 @@ export const MORE_ROW_ERRORS = `query MoreRowErrors($id: ID!, $first: Int!, $aft
   import(id: $id) { errors(first: $first, after: $after) { ${ROW_ERRORS} } }
 }`;
 
+/** The matching step: how the file's columns were matched to the template's, and what a dry run found. */
+export const IMPORT_REVIEW = `query ImportReview($id: ID!, $first: Int!) {
+  import(id: $id) {
+    id status dryRun errorMessage rowsTotal rowsImported rowsFailed
+    sourceColumns { index header samples detectedType }
+    mapping { templateKey templateHeader required sourceIndex sourceHeader match score }
+    errors(first: $first) { ${ROW_ERRORS} }
+  }
+}`;
+
+export const IMPORT_RECORDS = `query ImportRecords($id: ID!, $first: Int!, $after: String) {
+  import(id: $id) {
+    id status fileName rowsImported
+    template { id name columns { key header type } }
+    records(first: $first, after: $after) {
+      edges { node { id rowNumber data } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}`;
+
 export const MY_JOB_LIST = `query MyJobList($first: Int!) {
   imports(first: $first) { edges { node { ${COMMON_FIELDS} ${IMPORT_FIELDS} } } }
   exports(first: $first) { edges { node { ${COMMON_FIELDS} ${EXPORT_FIELDS} } } }
@@ -62,11 +114,13 @@ export const COMPLETED_IMPORTS = `query CompletedImports {
   imports(first: 100, status: COMPLETED) { edges { node { id fileName createdAt rowsImported template { id } } } }
 }`;
 
+export type JobStatus = "PENDING" | "PROCESSING" | "NEEDS_REVIEW" | "COMPLETED" | "FAILED" | "CANCELLED";
+
 /** A job as the operations above select it. */
 export interface JobView {
   __typename: "Import" | "Export";
   id: string;
-  status: "PENDING" | "PROCESSING" | "COMPLETED" | "FAILED";
+  status: JobStatus;
   errorMessage: string | null;
   attempts: number;
   createdAt: string;
@@ -106,11 +160,66 @@ export interface JobResults {
   job: (JobView & { errorReportUrl?: string | null; errors?: RowErrorPage; downloadUrl?: string | null }) | null;
 }
 
+export type ColumnType = "STRING" | "INTEGER" | "DECIMAL" | "BOOLEAN" | "DATE" | "DATETIME" | "EMAIL";
+
+export interface TemplateColumn {
+  key: string;
+  header: string;
+  type: ColumnType;
+  required: boolean;
+  aliases: string[];
+}
+
 export interface Template {
   id: string;
   name: string;
-  columns: Array<{ header: string; type: string; required: boolean }>;
+  decimalSeparator: "DOT" | "COMMA";
+  dateOrder: "YMD" | "DMY" | "MDY";
+  columns: TemplateColumn[];
 }
 
-/** Whether a job has stopped changing. */
-export const isFinished = (job: Pick<JobView, "status">) => job.status === "COMPLETED" || job.status === "FAILED";
+export interface InferredTemplate {
+  sheetName: string | null;
+  headerRow: number;
+  columns: TemplateColumn[];
+  sampleRows: Array<Record<string, unknown>>;
+}
+
+export type MatchKind = "EXACT" | "ALIAS" | "FUZZY" | "MANUAL" | "NONE";
+
+export interface SourceColumn {
+  index: number;
+  header: string;
+  samples: string[];
+  detectedType: ColumnType | null;
+}
+
+export interface ColumnMapping {
+  templateKey: string;
+  templateHeader: string;
+  required: boolean;
+  sourceIndex: number | null;
+  sourceHeader: string | null;
+  match: MatchKind;
+  score: number | null;
+}
+
+export interface ImportReview {
+  id: string;
+  status: JobStatus;
+  dryRun: boolean;
+  errorMessage: string | null;
+  rowsTotal: number | null;
+  rowsImported: number;
+  rowsFailed: number;
+  sourceColumns: SourceColumn[];
+  mapping: ColumnMapping[];
+  errors: RowErrorPage;
+}
+
+/** Whether a job has stopped changing. NEEDS_REVIEW has not: it waits for the person. */
+export const isFinished = (job: Pick<JobView, "status">) =>
+  job.status === "COMPLETED" || job.status === "FAILED" || job.status === "CANCELLED";
+
+/** Whether a job is queued or running, and so can be cancelled. */
+export const isRunning = (job: Pick<JobView, "status">) => job.status === "PENDING" || job.status === "PROCESSING";

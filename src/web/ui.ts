@@ -45,3 +45,35 @@ export async function busy(form: HTMLFormElement, work: () => Promise<void>): Pr
 export function navLink(href: string, text: string, className?: string): HTMLAnchorElement {
   return h("a", { href, "data-nav": true, class: className }, text);
 }
+
+/**
+ * Reads a sentence out to screen-reader users without moving their focus, through the page's one
+ * polite live region (in index.html, so it exists before anything is said into it).
+ */
+export function announce(text: string): void {
+  const announcer = document.getElementById("announcer");
+  if (!announcer) return;
+  announcer.textContent = text;
+}
+
+/** A button that runs `work` once per click, disabled meanwhile; failures go to `error`. */
+export function actionButton(
+  text: string,
+  error: HTMLElement,
+  work: () => Promise<void>,
+  className?: string,
+): HTMLButtonElement {
+  const button = h("button", { type: "button", class: className }, text);
+  button.addEventListener("click", () => {
+    button.disabled = true;
+    error.hidden = true;
+    work().then(
+      () => (button.disabled = false),
+      (err: unknown) => {
+        button.disabled = false;
+        showError(error, err);
+      },
+    );
+  });
+  return button;
+}

@@ -99,9 +99,9 @@ describeInBrowser("the web page, in Chromium", () => {
       buffer: await xlsxFile(ROWS, ["Name", "Quantity", "Unit Price"]),
     });
     await shot(page, "upload");
-    await page.getByRole("button", { name: "Upload and import" }).click();
+    await page.getByRole("button", { name: "Upload and check" }).click();
 
-    // straight to the job's page, where it waits for a worker
+    // straight to the job's page, where its dry run waits for a worker
     await page.waitForURL(/\/jobs\/[0-9a-f-]{36}$/);
     const importUrl = page.url();
     await page.getByRole("heading", { name: "Import of orders.xlsx" }).waitFor();
@@ -112,6 +112,14 @@ describeInBrowser("the web page, in Chromium", () => {
     // a reload would lose this marker
     await page.evaluate(() => ((window as unknown as Record<string, unknown>).sameDocument = true));
     worker = await startTestApp({ role: "worker", database: api.database });
+    // the dry run ends in review: every column matched as it is, two rows would be imported
+    await status().filter({ hasText: "Needs review" }).waitFor();
+    await expect.poll(() => status().textContent()).toBe("Needs review: 2 rows ready to import, 2 rejected");
+    const confirm = page.getByRole("button", { name: "Import 2 rows" });
+    await confirm.waitFor();
+    expect(await confirm.isEnabled()).toBe(true);
+    await shot(page, "status-review");
+    await confirm.click();
     await status().filter({ hasText: "Completed" }).waitFor();
     expect(await page.evaluate(() => (window as unknown as Record<string, unknown>).sameDocument)).toBe(true);
     expect(page.url()).toBe(importUrl);
@@ -198,6 +206,11 @@ describeInBrowser("the web page, in Chromium", () => {
     const alert = visit.getByRole("alert").filter({ hasText: /missing/i });
     await alert.waitFor();
     expect(await alert.textContent()).toMatch(/Name/);
+    // never a dead end: the mapping can be fixed, or the import retried
+    await visit.getByRole("button", { name: "Retry" }).waitFor();
+    await visit.getByRole("button", { name: "Fix mapping" }).click();
+    await visit.getByRole("heading", { name: "Match the columns" }).waitFor();
+    expect(await visit.getByLabel("Name").inputValue()).toBe("");
     await shot(visit, "status-failed");
     expect(visitProblems).toEqual([]);
     await later.close();

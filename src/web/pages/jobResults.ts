@@ -1,6 +1,6 @@
 import { graphql } from "../api.js";
 import { h } from "../dom.js";
-import { formatBytes } from "../format.js";
+import { formatBytes, formatNumber } from "../format.js";
 import {
   JOB_RESULTS,
   MORE_ROW_ERRORS,
@@ -43,7 +43,7 @@ function rowErrorRows(errors: RowError[]): HTMLTableRowElement[] {
     h(
       "tr",
       {},
-      h("td", {}, e.rowNumber),
+      h("td", {}, formatNumber(e.rowNumber)),
       h("td", {}, e.column ?? "—"),
       h("td", { class: "value" }, e.value ?? ""),
       h("td", {}, e.message),

@@ -1,6 +1,6 @@
 import { graphql, subscribe } from "../api.js";
 import { fill, h } from "../dom.js";
-import { formatTime, titleCase } from "../format.js";
+import { formatNumber, formatTime, rows, titleCase } from "../format.js";
 import { MY_JOBS, MY_JOB_LIST, type JobView } from "../operations.js";
 import type { PageContext } from "../router.js";
 import { alertBox, heading, navLink, showError } from "../ui.js";
@@ -14,9 +14,12 @@ function describe(job: JobView): string {
 }
 
 function progress(job: JobView): string {
-  if (job.__typename === "Export") return job.status === "COMPLETED" ? `${job.rowCount ?? 0} rows` : "";
-  if (job.status === "PROCESSING") return `${titleCase(job.phase!)}, ${job.rowsProcessed} rows`;
-  if (job.status === "COMPLETED") return `${job.rowsImported} imported, ${job.rowsFailed} rejected`;
+  if (job.status === "CANCELLED") return "nothing was saved";
+  if (job.__typename === "Export") return job.status === "COMPLETED" ? rows(job.rowCount ?? 0) : "";
+  if (job.status === "PROCESSING") return `${titleCase(job.phase!)}, ${rows(job.rowsProcessed)}`;
+  if (job.status === "COMPLETED")
+    return `${formatNumber(job.rowsImported)} imported, ${formatNumber(job.rowsFailed)} rejected`;
+  if (job.status === "NEEDS_REVIEW") return `${formatNumber(job.rowsImported)} ready to import: review the columns`;
   return "";
 }
 
@@ -25,7 +28,7 @@ function jobItem(job: JobView): HTMLLIElement {
     "li",
     { class: "job", "data-job-id": job.id },
     navLink(`/jobs/${job.id}`, describe(job)),
-    h("span", { class: `badge status-${job.status.toLowerCase()}` }, titleCase(job.status)),
+    h("span", { class: `badge status-${job.status.toLowerCase().replace("_", "-")}` }, titleCase(job.status)),
     h("span", { class: "hint" }, [progress(job), formatTime(job.createdAt)].filter(Boolean).join(" · ")),
   );
 }

@@ -1,90 +1,91 @@
 import { graphql } from "../api.js";
-import { field, h } from "../dom.js";
-import { CREATE_TEMPLATE } from "../operations.js";
+import { h } from "../dom.js";
+import { keepFile, takeDraft, type TemplateDraft } from "../draft.js";
+import { CREATE_TEMPLATE, TEMPLATE, UPDATE_TEMPLATE, type Template } from "../operations.js";
 import { navigate, type PageContext } from "../router.js";
-import { alertBox, busy, heading, showError } from "../ui.js";
+import { alertBox, announce, heading, navLink, showError } from "../ui.js";
+import { templateForm } from "./templateForm.js";
 
-const COLUMN_TYPES = ["STRING", "INTEGER", "DECIMAL", "BOOLEAN", "DATE", "DATETIME", "EMAIL"];
-
-/** "Unit Price" → "unitPrice": the key a record's data uses when the person leaves it blank. */
-function keyFor(header: string): string {
-  const words = header.match(/[A-Za-z0-9]+/g) ?? [];
-  return words.map((w, i) => (i === 0 ? w.toLowerCase() : w[0]!.toUpperCase() + w.slice(1).toLowerCase())).join("");
-}
-
-let columnIds = 0;
-
-/** One column's controls, in a fieldset whose legend names it, so every label is unambiguous. */
-function columnFieldset(number: number): HTMLFieldSetElement {
-  const id = `column-${++columnIds}`;
-  const fieldset = h(
-    "fieldset",
-    { class: "column" },
-    h("legend", {}, `Column ${number}`),
-    h("label", { for: `${id}-header` }, "Header"),
-    h("input", { id: `${id}-header`, name: "header", required: true }),
-    h("label", { for: `${id}-key` }, "Key (optional)"),
-    h("input", {
-      id: `${id}-key`,
-      name: "key",
-      pattern: "[A-Za-z_][A-Za-z0-9_]*",
-      "aria-describedby": `${id}-key-hint`,
-    }),
-    h("p", { id: `${id}-key-hint`, class: "hint" }, "The name in each record's data; made from the header when blank."),
-    h("label", { for: `${id}-type` }, "Type"),
-    h("select", { id: `${id}-type`, name: "type" }, ...COLUMN_TYPES.map((t) => h("option", { value: t }, t))),
+/** The first rows of a sample file, so the proposed types can be checked against real values. */
+function samplePreview(draft: TemplateDraft): HTMLElement | null {
+  const rows = draft.sampleRows.slice(0, 3);
+  if (rows.length === 0) return null;
+  const cell = (value: unknown) =>
+    h("td", { class: "value" }, value === null || value === undefined ? "" : String(value));
+  return h(
+    "section",
+    { "aria-labelledby": "sample-heading", class: "stack" },
+    h("h2", { id: "sample-heading" }, `The first rows of ${draft.file.name}`),
     h(
-      "label",
-      { class: "checkbox" },
-      h("input", { type: "checkbox", name: "required", id: `${id}-required` }),
-      " Required",
+      "div",
+      { class: "table-scroll", tabindex: 0, role: "region", "aria-labelledby": "sample-heading" },
+      h(
+        "table",
+        { class: "wide" },
+        h("thead", {}, h("tr", {}, ...draft.columns.map((c) => h("th", { scope: "col" }, c.header)))),
+        h("tbody", {}, ...rows.map((row) => h("tr", {}, ...draft.columns.map((c) => cell(row[c.key]))))),
+      ),
     ),
   );
-  return fieldset;
 }
 
-/** `/templates/new`: a template's name and columns; then back to the upload page with it chosen. */
+/**
+ * `/templates/new`: a template's name and columns, blank or proposed from a sample file on the
+ * upload page; then back to the upload page with it chosen (and the sample file still chosen).
+ */
 export function newTemplatePage({ main }: PageContext): void {
-  const error = alertBox();
-  const columns = h("div", { class: "stack" }, columnFieldset(1));
-  const addColumn = h("button", { type: "button", class: "secondary" }, "Add a column");
-  addColumn.addEventListener("click", () => {
-    const fieldset = columnFieldset(columns.children.length + 1);
-    columns.append(fieldset);
-    fieldset.querySelector("input")!.focus();
-  });
-  const form = h(
-    "form",
-    { class: "stack" },
-    h("label", { for: "template-name" }, "Template name"),
-    h("input", { id: "template-name", name: "name", required: true }),
-    columns,
-    h("div", { class: "actions" }, addColumn, h("button", { type: "submit" }, "Create template")),
-    error,
+  const draft = takeDraft();
+  const form = templateForm(
+    draft ? { name: draft.name, columns: draft.columns } : {},
+    "Create template",
+    async (input) => {
+      const data = await graphql<{ createImportTemplate: { id: string } }>(CREATE_TEMPLATE, { input });
+      if (draft) keepFile(draft.file);
+      announce(`Created the template ${input.name}.`);
+      navigate(`/?template=${data.createImportTemplate.id}`);
+    },
   );
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    const input = {
-      name: field(form, "name"),
-      columns: [...columns.querySelectorAll("fieldset")].map((fieldset) => {
-        const value = (name: string) => fieldset.querySelector<HTMLInputElement>(`[name=${name}]`)!;
-        const header = value("header").value.trim();
-        return {
-          header,
-          key: value("key").value.trim() || keyFor(header),
-          type: value("type").value,
-          required: value("required").checked,
-        };
-      }),
-    };
-    void busy(form, async () => {
-      try {
-        const data = await graphql<{ createImportTemplate: { id: string } }>(CREATE_TEMPLATE, { input });
-        navigate(`/?template=${data.createImportTemplate.id}`);
-      } catch (err) {
-        showError(error, err);
-      }
-    });
-  });
-  main.append(heading("New template"), form);
+  main.append(heading("New template"));
+  if (draft) {
+    main.append(
+      h(
+        "p",
+        { class: "hint" },
+        `Proposed from ${draft.file.name}. Check each column's type and whether it is required; change anything.`,
+      ),
+    );
+  }
+  main.append(form);
+  if (draft) {
+    const preview = samplePreview(draft);
+    if (preview) main.append(preview);
+  }
+}
+
+/** `/templates/:id`: the same form, filled in; imports already running keep the template they started with. */
+export async function editTemplatePage({ main, params }: PageContext): Promise<void> {
+  const error = alertBox();
+  const title = heading("Edit template");
+  main.append(title, error);
+  let template: Template | null;
+  try {
+    template = (await graphql<{ importTemplate: Template | null }>(TEMPLATE, { id: params[0] })).importTemplate;
+  } catch (err) {
+    return showError(error, err);
+  }
+  if (!template) {
+    main.append(h("p", {}, "There is no such template, or it is not yours. "), navLink("/templates", "Your templates"));
+    return;
+  }
+  title.textContent = `Edit ${template.name}`;
+  document.title = `Edit ${template.name} · xls-importer`;
+  const id = template.id;
+  main.append(
+    h("p", { class: "hint" }, "Imports already running keep the columns they started with."),
+    templateForm(template, "Save template", async (input) => {
+      await graphql(UPDATE_TEMPLATE, { id, input });
+      announce(`Saved the template ${input.name}.`);
+      navigate("/templates");
+    }),
+  );
 }

@@ -1,6 +1,6 @@
 import { graphql } from "../api.js";
 import { field, fill, h } from "../dom.js";
-import { formatTime } from "../format.js";
+import { formatTime, rows } from "../format.js";
 import { COMPLETED_IMPORTS, REQUEST_EXPORT, TEMPLATES, type Template } from "../operations.js";
 import { navigate, type PageContext } from "../router.js";
 import { alertBox, busy, heading, navLink, showError } from "../ui.js";
@@ -68,7 +68,7 @@ export async function requestExportPage({ main }: PageContext): Promise<void> {
       ...imports
         .filter((i) => i.template.id === templateSelect.value)
         .map((i) =>
-          h("option", { value: i.id }, `Only ${i.fileName} (${i.rowsImported} rows, ${formatTime(i.createdAt)})`),
+          h("option", { value: i.id }, `Only ${i.fileName} (${rows(i.rowsImported)}, ${formatTime(i.createdAt)})`),
         ),
     );
   templateSelect.addEventListener("change", listImports);

@@ -1,12 +1,83 @@
 import { graphql, graphqlUpload } from "../api.js";
 import { field, h } from "../dom.js";
-import { START_IMPORT, TEMPLATES, type Template } from "../operations.js";
+import { keepDraft, takeFile } from "../draft.js";
+import { INFER_TEMPLATE, START_IMPORT, TEMPLATES, type InferredTemplate, type Template } from "../operations.js";
 import { navigate, type PageContext } from "../router.js";
-import { alertBox, busy, heading, navLink, showError } from "../ui.js";
+import { actionButton, alertBox, busy, heading, navLink, showError } from "../ui.js";
+
+// the type is told from the content; this only narrows the picker
+const ACCEPT =
+  ".xlsx,.xlsm,.xls,.ods,.csv,.tsv,.txt,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet," +
+  "application/vnd.oasis.opendocument.spreadsheet,text/csv,text/tab-separated-values,text/plain";
+
+function fileInput(): HTMLInputElement {
+  const input = h("input", { id: "file", name: "file", type: "file", required: true, accept: ACCEPT });
+  // the sample a template was just made from is chosen again, so the next click imports it
+  const kept = takeFile();
+  if (kept) {
+    const transfer = new DataTransfer();
+    transfer.items.add(kept);
+    input.files = transfer.files;
+  }
+  return input;
+}
+
+/** "Header row (optional)": for a file whose column names are not where they are looked for. */
+function headerRowField(): { label: HTMLElement; input: HTMLInputElement; hint: HTMLElement; value(): number | null } {
+  const input = h("input", {
+    id: "header-row",
+    name: "headerRow",
+    type: "number",
+    min: 1,
+    step: 1,
+    inputmode: "numeric",
+    "aria-describedby": "header-row-hint",
+  });
+  return {
+    label: h("label", { for: "header-row" }, "Header row (optional)"),
+    input,
+    hint: h(
+      "p",
+      { id: "header-row-hint", class: "hint" },
+      "The row that holds the column names, numbered as the spreadsheet numbers rows. Leave it blank to have it found.",
+    ),
+    value: () => (input.value === "" ? null : Number(input.value)),
+  };
+}
 
 /**
- * `/`: pick a template and a file; sending it starts the import and goes straight to its status
- * page, where the person watches it run.
+ * "Create a template from this file": the server reads the file's headers and first rows and
+ * proposes columns (saving nothing), and the template form opens with them, to be checked.
+ */
+function inferButton(input: HTMLInputElement, headerRow: () => number | null, error: HTMLElement): HTMLButtonElement {
+  return actionButton(
+    "Create a template from this file",
+    error,
+    async () => {
+      const file = input.files?.[0];
+      if (!file) throw new Error("Choose a file first: its headers become the template's columns.");
+      const { inferImportTemplate: inferred } = await graphqlUpload<{ inferImportTemplate: InferredTemplate }>(
+        INFER_TEMPLATE,
+        { headerRow: headerRow() },
+        "file",
+        file,
+      );
+      keepDraft({
+        name: file.name.replace(/\.[^.]+$/, ""),
+        columns: inferred.columns,
+        sampleRows: inferred.sampleRows,
+        file,
+      });
+      navigate("/templates/new?from=file");
+    },
+    "secondary",
+  );
+}
+
+/**
+ * `/`: pick a template and a file. Sending it starts a dry run: the file is read and checked but
+ * nothing is saved, and its status page shows how the columns matched and how many rows would be
+ * imported, for the person to fix or confirm.
  */
 export async function uploadPage({ main, query }: PageContext): Promise<void> {
   const error = alertBox();
@@ -17,10 +88,27 @@ export async function uploadPage({ main, query }: PageContext): Promise<void> {
   } catch (err) {
     return showError(error, err);
   }
+  const input = fileInput();
+  const headerRow = headerRowField();
+  const fileLabel = h("label", { for: "file" }, "Spreadsheet (xlsx, xlsm, xls, ods, or text: csv, tsv, txt)");
   if (templates.length === 0) {
     main.append(
-      h("p", {}, "A template says which columns a file must have. Create one first."),
-      navLink("/templates/new", "Create a template", "button"),
+      h("p", {}, "A template says which columns a file must have. Create one first, by hand or from a sample file."),
+      h(
+        "div",
+        { class: "stack" },
+        fileLabel,
+        input,
+        headerRow.label,
+        headerRow.input,
+        headerRow.hint,
+        h(
+          "div",
+          { class: "actions" },
+          inferButton(input, headerRow.value, error),
+          navLink("/templates/new", "Create a template", "button secondary"),
+        ),
+      ),
     );
     return;
   }
@@ -36,18 +124,22 @@ export async function uploadPage({ main, query }: PageContext): Promise<void> {
       ...templates.map((t) => h("option", { value: t.id, selected: t.id === selected }, t.name)),
     ),
     h("p", { id: "template-columns", class: "hint" }),
-    h("label", { for: "file" }, "Spreadsheet (xlsx, xlsm, xls, ods, or text: csv, tsv, txt)"),
-    h("input", {
-      id: "file",
-      name: "file",
-      type: "file",
-      required: true,
-      // the type is told from the content; this only narrows the picker
-      accept:
-        ".xlsx,.xlsm,.xls,.ods,.csv,.tsv,.txt,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet," +
-        "application/vnd.oasis.opendocument.spreadsheet,text/csv,text/tab-separated-values,text/plain",
-    }),
-    h("div", { class: "actions" }, h("button", { type: "submit" }, "Upload and import")),
+    fileLabel,
+    input,
+    headerRow.label,
+    headerRow.input,
+    headerRow.hint,
+    h(
+      "p",
+      { class: "hint", id: "upload-hint" },
+      "Nothing is saved yet: you see how the columns match and how many rows would be imported first.",
+    ),
+    h(
+      "div",
+      { class: "actions" },
+      h("button", { type: "submit", "aria-describedby": "upload-hint" }, "Upload and check"),
+      inferButton(input, headerRow.value, error),
+    ),
   );
   const select = form.querySelector("select")!;
   const describe = () => {
@@ -61,13 +153,13 @@ export async function uploadPage({ main, query }: PageContext): Promise<void> {
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    const file = form.querySelector<HTMLInputElement>("#file")!.files?.[0];
+    const file = input.files?.[0];
     if (!file) return showError(error, new Error("Choose a file to import."));
     void busy(form, async () => {
       try {
         const data = await graphqlUpload<{ startImport: { id: string } }>(
           START_IMPORT,
-          { templateId: field(form, "template") },
+          { templateId: field(form, "template"), options: { dryRun: true, headerRow: headerRow.value() } },
           "file",
           file,
         );
@@ -77,5 +169,8 @@ export async function uploadPage({ main, query }: PageContext): Promise<void> {
       }
     });
   });
-  main.append(form, h("p", {}, navLink("/templates/new", "Create another template")));
+  main.append(
+    form,
+    h("p", {}, navLink("/templates", "Your templates"), " · ", navLink("/templates/new", "Create another template")),
+  );
 }
