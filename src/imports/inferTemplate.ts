@@ -209,14 +209,16 @@ function proposeColumns(sources: readonly SourceColumn[], rows: readonly RawRow[
       (candidate) => !claimed.has(normalizeHeader(candidate)),
       (base, n) => `${base} ${n}`,
     );
-    claimed.add(normalizeHeader(header));
+    const own = normalizeHeader(header);
     const key = unique(
       keyFromHeader(text, index),
-      (candidate) => !keys.has(candidate.toLowerCase()) && !claimed.has(normalizeHeader(candidate)),
+      (candidate) =>
+        !keys.has(candidate.toLowerCase()) &&
+        (normalizeHeader(candidate) === own || !claimed.has(normalizeHeader(candidate))),
       (base, n) => base.slice(0, MAX_KEY_LENGTH - String(n).length) + n,
     );
     keys.add(key.toLowerCase());
-    claimed.add(normalizeHeader(key));
+    claimed.add(own).add(normalizeHeader(key));
     const filled = rows.length > 0 && rows.every((row) => !isBlankCell(row.cells[index]));
     return { index, column: { key, header, type: detectedType ?? "STRING", required: filled, aliases: [] } };
   });

@@ -23,6 +23,7 @@ type Documents = {
     "\n  query GetExportJob($id: ID!) {\n    job(id: $id) {\n      __typename\n      id\n      status\n      ... on Export {\n        format\n        rowCount\n      }\n    }\n  }\n": typeof types.GetExportJobDocument,
     "\n  query GetErrorReportUrl($id: ID!) {\n    import(id: $id) {\n      id\n      status\n      rowsFailed\n      errorReportUrl\n    }\n  }\n": typeof types.GetErrorReportUrlDocument,
     "\n  subscription WatchExport($id: ID!) {\n    jobStatus(id: $id) {\n      __typename\n      id\n      status\n      ... on Export {\n        rowCount\n        downloadUrl\n      }\n    }\n  }\n": typeof types.WatchExportDocument,
+    "\n  mutation InferTemplate($file: Upload!, $sheet: String, $headerRow: Int) {\n    inferImportTemplate(file: $file, sheet: $sheet, headerRow: $headerRow) {\n      sheetName\n      sheets\n      headerRow\n      columns {\n        key\n        header\n        type\n        required\n        aliases\n      }\n      sampleRows\n    }\n  }\n": typeof types.InferTemplateDocument,
     "\n  mutation SignUp($email: String!, $password: String!) {\n    signUp(email: $email, password: $password) {\n      token\n      user {\n        id\n        email\n        createdAt\n      }\n    }\n  }\n": typeof types.SignUpDocument,
     "\n  mutation LogIn($email: String!, $password: String!) {\n    logIn(email: $email, password: $password) {\n      token\n      user {\n        id\n        email\n      }\n    }\n  }\n": typeof types.LogInDocument,
     "\n  mutation LogOut {\n    logOut\n  }\n": typeof types.LogOutDocument,
@@ -54,6 +55,7 @@ const documents: Documents = {
     "\n  query GetExportJob($id: ID!) {\n    job(id: $id) {\n      __typename\n      id\n      status\n      ... on Export {\n        format\n        rowCount\n      }\n    }\n  }\n": types.GetExportJobDocument,
     "\n  query GetErrorReportUrl($id: ID!) {\n    import(id: $id) {\n      id\n      status\n      rowsFailed\n      errorReportUrl\n    }\n  }\n": types.GetErrorReportUrlDocument,
     "\n  subscription WatchExport($id: ID!) {\n    jobStatus(id: $id) {\n      __typename\n      id\n      status\n      ... on Export {\n        rowCount\n        downloadUrl\n      }\n    }\n  }\n": types.WatchExportDocument,
+    "\n  mutation InferTemplate($file: Upload!, $sheet: String, $headerRow: Int) {\n    inferImportTemplate(file: $file, sheet: $sheet, headerRow: $headerRow) {\n      sheetName\n      sheets\n      headerRow\n      columns {\n        key\n        header\n        type\n        required\n        aliases\n      }\n      sampleRows\n    }\n  }\n": types.InferTemplateDocument,
     "\n  mutation SignUp($email: String!, $password: String!) {\n    signUp(email: $email, password: $password) {\n      token\n      user {\n        id\n        email\n        createdAt\n      }\n    }\n  }\n": types.SignUpDocument,
     "\n  mutation LogIn($email: String!, $password: String!) {\n    logIn(email: $email, password: $password) {\n      token\n      user {\n        id\n        email\n      }\n    }\n  }\n": types.LogInDocument,
     "\n  mutation LogOut {\n    logOut\n  }\n": types.LogOutDocument,
@@ -126,6 +128,10 @@ export function graphql(source: "\n  query GetErrorReportUrl($id: ID!) {\n    im
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription WatchExport($id: ID!) {\n    jobStatus(id: $id) {\n      __typename\n      id\n      status\n      ... on Export {\n        rowCount\n        downloadUrl\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription WatchExport($id: ID!) {\n    jobStatus(id: $id) {\n      __typename\n      id\n      status\n      ... on Export {\n        rowCount\n        downloadUrl\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation InferTemplate($file: Upload!, $sheet: String, $headerRow: Int) {\n    inferImportTemplate(file: $file, sheet: $sheet, headerRow: $headerRow) {\n      sheetName\n      sheets\n      headerRow\n      columns {\n        key\n        header\n        type\n        required\n        aliases\n      }\n      sampleRows\n    }\n  }\n"): (typeof documents)["\n  mutation InferTemplate($file: Upload!, $sheet: String, $headerRow: Int) {\n    inferImportTemplate(file: $file, sheet: $sheet, headerRow: $headerRow) {\n      sheetName\n      sheets\n      headerRow\n      columns {\n        key\n        header\n        type\n        required\n        aliases\n      }\n      sampleRows\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
