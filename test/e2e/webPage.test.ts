@@ -107,6 +107,8 @@ describeInBrowser("the web page, in Chromium", () => {
     await page.getByRole("heading", { name: "Import of orders.xlsx" }).waitFor();
     await status().filter({ hasText: "Pending" }).waitFor();
     expect(await status().getAttribute("aria-live")).toBe("polite");
+    // a queued or running import can be stopped
+    expect(await page.getByRole("button", { name: "Cancel import" }).isEnabled()).toBe(true);
     await shot(page, "status-pending");
 
     // a reload would lose this marker

@@ -92,6 +92,7 @@ export function jobStatusPage({ main, params, signal }: PageContext): void {
 
   let shownResults = false;
   let lastStatus: string | undefined;
+  let reviewedAt: string | undefined;
   let unsubscribe = () => {};
   signal.addEventListener("abort", () => unsubscribe());
 
@@ -112,7 +113,7 @@ export function jobStatusPage({ main, params, signal }: PageContext): void {
         } else {
           await graphql(UPDATE_MAPPING, { id, mapping });
         }
-        announce("Checking the file again with these columns…");
+        announce("Checking the file again with these columns.");
       },
       async confirm() {
         await graphql(CONFIRM_IMPORT, { id });
@@ -174,27 +175,32 @@ export function jobStatusPage({ main, params, signal }: PageContext): void {
     status.textContent = summary(job);
     fill(details, ...facts(job).flatMap(([term, value]) => [h("dt", {}, term), h("dd", {}, value)]));
     fill(failure, job.status === "FAILED" && h("p", { class: "alert" }, job.errorMessage ?? "The job failed."));
-    if (job.status === lastStatus) return;
-    const previous = lastStatus;
-    lastStatus = job.status;
-    showControls(job);
-    if (job.status === "NEEDS_REVIEW") {
+    if (job.status !== lastStatus) {
+      lastStatus = job.status;
+      showControls(job);
+      if (isRunning(job)) {
+        // checking again or importing: the form stays, quiet, until the new result arrives
+        for (const control of review.querySelectorAll<HTMLButtonElement | HTMLSelectElement>("button, select")) {
+          control.disabled = true;
+        }
+      } else if (job.status !== "NEEDS_REVIEW") fill(review);
+    }
+    // keyed by updatedAt, not by a change of status: a quick check may reach here as one event
+    // from NEEDS_REVIEW to NEEDS_REVIEW, its PENDING and PROCESSING never seen
+    if (job.status === "NEEDS_REVIEW" && job.updatedAt !== reviewedAt) {
+      reviewedAt = job.updatedAt;
+      const again = review.childElementCount > 0;
       void loadReview().then(
         (found) => {
           if (!found || found.status !== "NEEDS_REVIEW") return;
+          const wasInForm = review.contains(document.activeElement) || document.activeElement === document.body;
           const section = showReview(found);
           // after "Check again" the new result replaces the form the person was using
-          if (previous) section.querySelector<HTMLElement>("h2")?.focus();
+          if (again && wasInForm) section.querySelector<HTMLElement>("h2")?.focus();
+          if (again) announce(`Checked again. ${section.querySelector("#review-counts")?.textContent ?? ""}`);
         },
         (err: unknown) => showError(error, err),
       );
-    } else if (!isRunning(job)) {
-      fill(review);
-    } else {
-      // checking again: the form stays, quiet, until the new result arrives
-      for (const control of review.querySelectorAll<HTMLButtonElement | HTMLSelectElement>("button, select")) {
-        control.disabled = true;
-      }
     }
     if (isFinished(job) && job.status !== "CANCELLED" && !shownResults) {
       shownResults = true;
