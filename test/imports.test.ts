@@ -255,7 +255,7 @@ describe("files that cannot be imported", () => {
     const imported = await importAndWait(owner, file, "missing.xlsx");
     expect(imported).toMatchObject({
       status: "FAILED",
-      errorMessage: "Missing required column(s): Unit Price",
+      errorMessage: "Missing required column(s): Unit Price. The file's headers are: name, QUANTITY, Notes.",
       attempts: 1,
       backgroundJobId: null,
     });

@@ -91,13 +91,14 @@ describe("the header row", () => {
     });
     expect(imported).toMatchObject({
       status: "FAILED",
-      errorMessage: "Missing required column(s): Quantity",
+      errorMessage: "Missing required column(s): Quantity. The file's headers are: Name, Unit Price.",
       rowsImported: 0,
     });
     const second = await upload(await createTemplate(), "Title\nName,Unit Price\nWidget,2.5\n", { headerRow: 2 });
     expect(second).toMatchObject({
       status: "FAILED",
-      errorMessage: "Missing required column(s) in the header row (row 2): Quantity",
+      errorMessage:
+        "Missing required column(s) in the header row (row 2): Quantity. The file's headers are: Name, Unit Price.",
     });
   });
 });

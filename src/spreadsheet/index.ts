@@ -15,10 +15,19 @@ export { detectDelimiter, type CsvDelimiter } from "./readCsv.js";
 export { detectEncoding, type TextEncoding } from "./detectEncoding.js";
 export { detectFileType, SNIFF_LENGTH, UNSUPPORTED_FILE_MESSAGE } from "./detectFileType.js";
 export { excelSerialToDate } from "./excelDate.js";
-export { columnLetter, matchHeaders, normalizeHeader } from "./matchHeaders.js";
+export {
+  type ColumnMapping,
+  type ColumnPick,
+  columnLetter,
+  type MatchKind,
+  matchHeaders,
+  normalizeHeader,
+} from "./matchHeaders.js";
 export { parseIsoDateTime } from "./parseIsoDateTime.js";
 export { PermanentImportError, type PermanentImportErrorCode } from "./permanentImportError.js";
+export { type SourceColumn } from "./profileColumns.js";
 export {
+  MappingError,
   type OpenedSpreadsheet,
   openSpreadsheet,
   type ReadOptions,

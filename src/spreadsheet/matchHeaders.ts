@@ -1,57 +1,177 @@
 import { PermanentImportError } from "./permanentImportError.js";
 import type { HeaderMatch, MatchedColumn, TemplateColumn } from "./types.js";
 
+/** How a template column found its source column. */
+export type MatchKind = "EXACT" | "ALIAS" | "FUZZY" | "MANUAL" | "NONE";
+
+/** Which column of the file fills one template column, and why. */
+export interface ColumnMapping {
+  templateKey: string;
+  templateHeader: string;
+  required: boolean;
+  /** 0-based index of the file's column, or `null` when the template column stays empty. */
+  sourceIndex: number | null;
+  /** That column's header as written (trimmed). */
+  sourceHeader: string | null;
+  match: MatchKind;
+  /** How alike the headers are, 0 to 1: 1 for EXACT and ALIAS, the similarity for FUZZY, else null. */
+  score: number | null;
+}
+
+/** A person's choice for one template column; `sourceIndex: null` leaves it empty. */
+export interface ColumnPick {
+  templateKey: string;
+  sourceIndex: number | null;
+}
+
+/** Below this similarity a header is not offered as a FUZZY match. */
+export const FUZZY_THRESHOLD = 0.7;
+/** Below this similarity a header is not even named as the closest to a missing column. */
+const CLOSEST_FLOOR = 0.4;
 /**
- * Finds each template column in a header row. A header cell matches a column whose `header` or
- * `key` equals it after trimming, ignoring case and runs of whitespace; a match on `header` wins
- * over a match on another column's `key`. Header cells matching no column are ignored.
+ * Fuzzy matching compares every header with every name of every column (header, key, aliases);
+ * past this many comparisons (a sheet thousands of columns wide) it is skipped.
+ */
+const MAX_FUZZY_PAIRS = 50_000;
+/** Longer header text adds nothing to the comparison but time. */
+const MAX_FUZZY_LENGTH = 100;
+
+/**
+ * Finds each template column in a header row, one-to-one (a file column fills at most one template
+ * column), in three rounds:
+ * 1. EXACT: the column's header, then its key, equals a header cell after {@link normalizeHeader}
+ *    ("unit_price" = "Unit Price" = "unitPrice");
+ * 2. ALIAS: one of the column's aliases does;
+ * 3. FUZZY: the most alike remaining pairs first, by {@link headerSimilarity}, down to
+ *    {@link FUZZY_THRESHOLD}.
+ * `picks` come first and win: such a column is MANUAL, unless the header picked would have
+ * matched EXACT or ALIAS anyway.
+ *
+ * Nothing is thrown: `problem` says why the file cannot be imported with this mapping (required
+ * columns unmatched, two header cells that both claim a column, a pick outside the file).
  *
  * @param headers The header row's cells as text, by 0-based column index (`null` for empty cells).
  * @param rowNumber The header's row number, recorded in the result and named in messages unless
  *   it is row 1, where everyone looks first.
- * @throws {PermanentImportError} `MISSING_COLUMNS` with the message
- *   `Missing required column(s): Unit Price, Contact Email` (template headers, in template order;
- *   `Missing required column(s) in the header row (row 3): …` for another row); first, when no
- *   template column is present at all, a message naming the row and every expected column; `DUPLICATE_COLUMN` when two header cells match the same
- *   template column.
  */
 export function matchHeaders(
   headers: readonly (string | null | undefined)[],
   columns: readonly TemplateColumn[],
   rowNumber = 1,
+  picks: readonly ColumnPick[] = [],
 ): HeaderMatch {
-  const { positions, sourceHeaders, ignoredHeaders, duplicate } = locateColumns(headers, columns);
+  const sources = headers.flatMap((text, index) => {
+    const header = text?.trim();
+    return header ? [{ index, header, key: normalizeHeader(header) }] : [];
+  });
+  const mapping: ColumnMapping[] = columns.map((column) => ({
+    templateKey: column.key,
+    templateHeader: column.header,
+    required: column.required,
+    sourceIndex: null,
+    sourceHeader: null,
+    match: "NONE",
+    score: null,
+  }));
+  const taken = new Set<number>();
+  const assign = (at: number, source: { index: number; header: string }, match: MatchKind, score: number | null) => {
+    mapping[at] = { ...mapping[at]!, sourceIndex: source.index, sourceHeader: source.header, match, score };
+    taken.add(source.index);
+  };
+  let problem: PermanentImportError | null = null;
 
-  if (columns.length > 0 && positions.every((position) => position == null)) {
-    throw new PermanentImportError(
+  const picked = new Set<number>();
+  for (const pick of picks) {
+    const at = columns.findIndex((column) => column.key === pick.templateKey);
+    if (at < 0) continue; // checked where the picks come in; a template edited since has dropped it
+    picked.add(at);
+    if (pick.sourceIndex === null) {
+      mapping[at] = { ...mapping[at]!, match: "MANUAL" };
+      continue;
+    }
+    const source = sources.find((s) => s.index === pick.sourceIndex);
+    if (!source) {
+      problem ??= new PermanentImportError(
+        "BAD_MAPPING",
+        `The mapping puts column ${columnLetter(pick.sourceIndex)} into “${columns[at]!.header}”, ` +
+          `but the file has no header in column ${columnLetter(pick.sourceIndex)}. ` +
+          `Its headers are: ${describeHeaders(sources)}.`,
+      );
+      continue;
+    }
+    const kind = exactOrAlias(columns[at]!, source.key);
+    assign(at, source, kind ?? "MANUAL", kind ? 1 : null);
+  }
+
+  // EXACT on a header, then on a key (a column's header beats another column's key), then ALIAS
+  const rounds: Array<[MatchKind, (column: TemplateColumn) => string[]]> = [
+    ["EXACT", (column) => [column.header]],
+    ["EXACT", (column) => [column.key]],
+    ["ALIAS", (column) => [...(column.aliases ?? [])]],
+  ];
+  const claims = columns.map(() => [] as number[]);
+  for (const [kind, texts] of rounds) {
+    columns.forEach((column, at) => {
+      if (picked.has(at)) return;
+      const keys = new Set(texts(column).map(normalizeHeader));
+      for (const source of sources) {
+        if (!keys.has(source.key)) continue;
+        if (!claims[at]!.includes(source.index)) claims[at]!.push(source.index);
+        if (mapping[at]!.match === "NONE" && !taken.has(source.index)) assign(at, source, kind, 1);
+      }
+    });
+  }
+  columns.forEach((column, at) => {
+    const [first, second] = claims[at]!;
+    if (second === undefined || mapping[at]!.sourceIndex !== first) return;
+    problem ??= new PermanentImportError(
+      "DUPLICATE_COLUMN",
+      `The column “${column.header}” appears twice in the header row ` +
+        `(columns ${columnLetter(first!)} and ${columnLetter(second)}). ` +
+        "Remove or rename one of them, or choose one in the mapping.",
+    );
+  });
+
+  const candidates = fuzzyCandidates(
+    columns,
+    sources.filter((source) => !taken.has(source.index)),
+    (at) => mapping[at]!.match === "NONE" && !picked.has(at),
+  );
+  for (const { at, source, score } of candidates) {
+    if (score < FUZZY_THRESHOLD || mapping[at]!.match !== "NONE" || taken.has(source.index)) continue;
+    assign(at, source, "FUZZY", round(score));
+  }
+
+  if (columns.length > 0 && mapping.every((m) => m.sourceIndex === null) && picks.length === 0) {
+    problem = new PermanentImportError(
       "MISSING_COLUMNS",
       `None of the expected columns were found in the header row (row ${rowNumber}). ` +
-        `Expected: ${columns.map((column) => column.header).join(", ")}`,
+        `Expected: ${columns.map((column) => column.header).join(", ")}. ` +
+        `The row holds: ${describeHeaders(sources)}.`,
     );
   }
-  const missing = columns.filter((column, index) => column.required && positions[index] == null);
-  if (missing.length > 0) {
+  const missing = mapping.filter((m) => m.required && m.sourceIndex === null);
+  if (missing.length > 0 && !problem) {
     const where = rowNumber === 1 ? "" : ` in the header row (row ${rowNumber})`;
-    throw new PermanentImportError(
+    const closest = missing.flatMap((m) => {
+      const best = candidates.find((c) => columns[c.at]!.key === m.templateKey && c.score >= CLOSEST_FLOOR);
+      return best ? [`“${best.source.header}” for ${m.templateHeader} (${Math.round(best.score * 100)}% alike)`] : [];
+    });
+    problem = new PermanentImportError(
       "MISSING_COLUMNS",
-      `Missing required column(s)${where}: ${missing.map((column) => column.header).join(", ")}`,
-    );
-  }
-  if (duplicate) {
-    throw new PermanentImportError(
-      "DUPLICATE_COLUMN",
-      `The column “${duplicate.column.header}” appears twice in the header row ` +
-        `(columns ${columnLetter(duplicate.first)} and ${columnLetter(duplicate.second)}). ` +
-        "Remove or rename one of them.",
+      `Missing required column(s)${where}: ${missing.map((m) => m.templateHeader).join(", ")}. ` +
+        `The file's headers are: ${describeHeaders(sources)}.` +
+        (closest.length > 0 ? ` Closest: ${closest.join("; ")}.` : ""),
     );
   }
 
-  const matched: MatchedColumn[] = columns.map((column, index) => ({
+  const matched: MatchedColumn[] = columns.map((column, at) => ({
     column,
-    index: positions[index] ?? null,
-    sourceHeader: sourceHeaders[index] ?? null,
+    index: mapping[at]!.sourceIndex,
+    sourceHeader: mapping[at]!.sourceHeader,
   }));
-  return { rowNumber, columns: matched, ignoredHeaders };
+  const ignoredHeaders = sources.filter((source) => !taken.has(source.index)).map((source) => source.header);
+  return { rowNumber, columns: matched, ignoredHeaders, mapping, problem };
 }
 
 /** How well a row would do as the header, see {@link scoreHeaders}. */
@@ -63,65 +183,153 @@ export interface HeaderScore {
 }
 
 /**
- * Rates a row as the header, for finding it below a title. Cells are compared as in
- * {@link matchHeaders}; nothing is thrown.
+ * Rates a row as the header, for finding it below a title: the columns {@link matchHeaders} finds
+ * in it, required ones counting double.
  */
 export function scoreHeaders(
   headers: readonly (string | null | undefined)[],
   columns: readonly TemplateColumn[],
 ): HeaderScore {
-  const { positions } = locateColumns(headers, columns);
+  const { mapping } = matchHeaders(headers, columns);
   let score = 0;
   let complete = true;
-  columns.forEach((column, index) => {
-    if (positions[index] != null) score += weight(column);
-    else if (column.required) complete = false;
-  });
+  for (const m of mapping) {
+    if (m.sourceIndex !== null) score += m.required ? 2 : 1;
+    else if (m.required) complete = false;
+  }
   return { score, complete: complete && score > 0 };
 }
 
-const weight = (column: TemplateColumn) => (column.required ? 2 : 1);
+function exactOrAlias(column: TemplateColumn, key: string): "EXACT" | "ALIAS" | null {
+  if (normalizeHeader(column.header) === key || normalizeHeader(column.key) === key) return "EXACT";
+  if ((column.aliases ?? []).some((alias) => normalizeHeader(alias) === key)) return "ALIAS";
+  return null;
+}
 
-function locateColumns(headers: readonly (string | null | undefined)[], columns: readonly TemplateColumn[]) {
-  const lookup = new Map<string, number>();
-  columns.forEach((column, index) => {
-    const key = normalizeHeader(column.key);
-    if (!lookup.has(key)) lookup.set(key, index);
-  });
-  const byHeader = new Set<string>();
-  columns.forEach((column, index) => {
-    const header = normalizeHeader(column.header);
-    if (!byHeader.has(header)) lookup.set(header, index);
-    byHeader.add(header);
-  });
+interface Candidate {
+  at: number;
+  source: { index: number; header: string };
+  score: number;
+}
 
-  const positions: (number | null)[] = columns.map(() => null);
-  const sourceHeaders: (string | null)[] = columns.map(() => null);
-  const ignoredHeaders: string[] = [];
-  let duplicate: { column: TemplateColumn; first: number; second: number } | null = null;
-  for (let i = 0; i < headers.length; i++) {
-    const text = headers[i]?.trim();
-    if (!text) continue;
-    const index = lookup.get(normalizeHeader(text));
-    if (index === undefined) {
-      ignoredHeaders.push(text);
-      continue;
+/** Every (column, header) pair's similarity, most alike first; ties keep template, then file order. */
+function fuzzyCandidates(
+  columns: readonly TemplateColumn[],
+  sources: ReadonlyArray<{ index: number; header: string }>,
+  open: (at: number) => boolean,
+): Candidate[] {
+  const names = columns.map((column) => [column.header, column.key, ...(column.aliases ?? [])]);
+  if (sources.length * names.reduce((sum, list) => sum + list.length, 0) > MAX_FUZZY_PAIRS) return [];
+  const candidates: Candidate[] = [];
+  columns.forEach((_column, at) => {
+    if (!open(at)) return;
+    for (const source of sources) {
+      const header = source.header.slice(0, MAX_FUZZY_LENGTH);
+      const score = Math.max(...names[at]!.map((name) => headerSimilarity(header, name)));
+      if (score > 0) candidates.push({ at, source, score });
     }
-    const first = positions[index];
-    if (first != null) {
-      duplicate ??= { column: columns[index]!, first, second: i };
-      continue;
+  });
+  return candidates.sort((a, b) => b.score - a.score || a.at - b.at || a.source.index - b.source.index);
+}
+
+/**
+ * How alike two headers are, 0 to 1: the better of comparing their words (each word matched to
+ * its most alike word, allowing typos and abbreviations like "Qty" for "Quantity") and comparing
+ * their letters as a whole. Text in brackets is a unit or a note ("Price (USD)"), so the header
+ * is also tried without it, at a small discount.
+ */
+export function headerSimilarity(a: string, b: string): number {
+  const target = headerWords(b);
+  const plain = a.replace(/\([^)]*\)|\[[^\]]*\]/g, " ");
+  const whole = similarity(headerWords(a), target);
+  return plain === a ? whole : Math.max(whole, 0.95 * similarity(headerWords(plain), target));
+}
+
+function similarity(a: string[], b: string[]): number {
+  if (a.length === 0 || b.length === 0) return 0;
+  const letters = 1 - editDistance(a.join(""), b.join("")) / Math.max(a.join("").length, b.join("").length);
+  // each word of the shorter side takes its most alike free word of the other
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  const free = [...long];
+  let matched = 0;
+  for (const word of short) {
+    let best = 0;
+    let bestAt = -1;
+    free.forEach((other, at) => {
+      const score = wordSimilarity(word, other);
+      if (score > best) [best, bestAt] = [score, at];
+    });
+    if (bestAt >= 0) {
+      matched += best;
+      free.splice(bestAt, 1);
     }
-    positions[index] = i;
-    sourceHeaders[index] = text;
   }
-  return { positions, sourceHeaders, ignoredHeaders, duplicate };
+  const dice = (2 * matched) / (a.length + b.length);
+  const containment = matched / short.length;
+  return Math.max(letters, (dice + containment) / 2);
 }
 
-/** How headers are compared: trimmed, lower-cased, inner whitespace (also non-breaking) as one space. */
-export function normalizeHeader(text: string): string {
-  return text.trim().replace(/\s+/g, " ").toLowerCase();
+/** 1 for equal words, 0.8 for an abbreviation, else by typos; 0 below three-quarters alike. */
+function wordSimilarity(a: string, b: string): number {
+  if (a === b) return 1;
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  if (short.length >= 2 && short[0] === long[0] && isSubsequence(short, long)) return 0.8;
+  const score = 1 - editDistance(a, b) / long.length;
+  return score >= 0.75 ? score : 0;
 }
+
+function isSubsequence(short: string, long: string): boolean {
+  let at = 0;
+  for (const char of long) if (char === short[at]) at++;
+  return at === short.length;
+}
+
+/** Edits (insert, delete, replace, swap two neighbours) that turn `a` into `b`. */
+function editDistance(a: string, b: string): number {
+  const rows = [Array.from({ length: b.length + 1 }, (_, j) => j)];
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(rows[i - 1]![j]! + 1, row[j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1);
+      row.push(d);
+    }
+    rows.push(row);
+  }
+  return rows[a.length]![b.length]!;
+}
+
+/**
+ * A header's words: accents dropped, camelCase split, lower-cased, split at anything but letters
+ * and digits; a hyphen or apostrophe inside a word joins ("E-mail" is "email").
+ */
+function headerWords(text: string): string[] {
+  return text
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .replace(/(\p{Ll})(\p{Lu})/gu, "$1 $2")
+    .replace(/(\p{L})[-'’](\p{L})/gu, "$1$2")
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+}
+
+/**
+ * How headers are compared for EXACT and ALIAS matches: case, accents, spaces and punctuation do
+ * not count, so "Unit Price", "unit_price", "unitPrice" and "UNIT-PRICE" are all "unitprice".
+ */
+export function normalizeHeader(text: string): string {
+  return headerWords(text).join("");
+}
+
+function describeHeaders(sources: ReadonlyArray<{ header: string }>): string {
+  if (sources.length === 0) return "(none)";
+  const shown = sources.slice(0, 30).map((source) => source.header);
+  return shown.join(", ") + (sources.length > shown.length ? ` and ${sources.length - shown.length} more` : "");
+}
+
+const round = (score: number) => Math.round(score * 1000) / 1000;
 
 /** The spreadsheet column name for a 0-based index: 0 → A, 25 → Z, 26 → AA. */
 export function columnLetter(index: number): string {

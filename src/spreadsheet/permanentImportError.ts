@@ -7,11 +7,12 @@ export type PermanentImportErrorCode =
   | "NO_HEADER_ROW"
   | "MISSING_COLUMNS"
   | "DUPLICATE_COLUMN"
+  | "BAD_MAPPING"
   | "SHEET_NOT_FOUND";
 
 /**
  * The file itself cannot be imported, and retrying will not help: it is not a spreadsheet, it is
- * damaged, it has no header row, or it lacks required columns. `message` is a complete sentence
+ * damaged, it has no header row, or it lacks required columns (or its mapping is wrong). `message` is a complete sentence
  * meant for the person who uploaded the file.
  *
  * Any other error thrown while reading (for example the upload's storage failing mid-stream) is

@@ -2,8 +2,9 @@ import type { Readable } from "node:stream";
 import { ByteSource } from "./byteSource.js";
 import { cellToText, isBlankRow, type RawRow } from "./cell.js";
 import { detectFileType, SNIFF_LENGTH, UNSUPPORTED_FILE_MESSAGE } from "./detectFileType.js";
-import { matchHeaders, scoreHeaders } from "./matchHeaders.js";
+import { type ColumnPick, matchHeaders, scoreHeaders } from "./matchHeaders.js";
 import { PermanentImportError } from "./permanentImportError.js";
+import { profileColumns, type SourceColumn } from "./profileColumns.js";
 import { readRows, type SheetInfo } from "./readRows.js";
 import type { FileType, HeaderMatch, ParsedRow, SpreadsheetKind, TemplateColumn } from "./types.js";
 import { createRowValidator } from "./validateRow.js";
@@ -25,6 +26,8 @@ export interface ReadOptions {
   decimalSeparator?: "DOT" | "COMMA";
   /** The order of day, month and year in dates written as text. Default `YMD`. */
   dateOrder?: "DMY" | "MDY" | "YMD";
+  /** A person's choice of file column for some template columns; the rest are matched by header. */
+  mapping?: ColumnPick[];
 }
 
 /** The header row, found and matched before any data row is read. */
@@ -40,6 +43,25 @@ export interface SpreadsheetHeader extends HeaderMatch {
   delimiter: string | null;
   /** The workbook counts serial dates from 1904. */
   date1904: boolean;
+  /** The header row's columns, each with samples from the first {@link SAMPLE_ROWS} data rows. */
+  sourceColumns: SourceColumn[];
+}
+
+/** How many data rows {@link SpreadsheetHeader.sourceColumns} are described from. */
+export const SAMPLE_ROWS = 1_000;
+
+/**
+ * The header row cannot be matched to the template (required columns unmatched, a column twice,
+ * a mapping that points outside the file); `header` holds what was found, for a person to choose
+ * the mapping from.
+ */
+export class MappingError extends PermanentImportError {
+  constructor(
+    problem: PermanentImportError,
+    readonly header: SpreadsheetHeader,
+  ) {
+    super(problem.code, problem.message);
+  }
 }
 
 /** A spreadsheet whose header row has been read and matched; its data rows are read on demand. */
@@ -61,17 +83,19 @@ export interface OpenedSpreadsheet extends AsyncIterable<ParsedRow> {
 }
 
 /**
- * Opens an uploaded spreadsheet and reads up to its header row: `options.headerRow` if given, else
+ * Opens an uploaded spreadsheet and reads its header row and up to {@link SAMPLE_ROWS} data rows
+ * after it, which describe the file's columns: `options.headerRow` if given, else
  * the first non-blank row if it has the template's required columns, else the row among the first
  * 20 non-blank ones that matches the template best, so a title or a note above the headers is
  * passed over (rows above the header are never data). The header is matched against the template
- * (see {@link matchHeaders}) before any data row is read, so a file lacking columns fails fast.
+ * (see {@link matchHeaders}) before any data row is validated, so a file lacking columns fails fast.
  *
  * Memory stays flat however many rows the file has: xlsx and csv are streamed (xls, at most
  * 65,536 rows, is read whole).
  *
  * @throws {PermanentImportError} for an unsupported, damaged or empty file, a missing or blank
- *   header row, or missing required columns. Errors of the input stream itself are thrown unchanged.
+ *   header row; {@link MappingError} when the header row cannot be matched. Errors of the input
+ *   stream itself are thrown unchanged.
  */
 export async function openSpreadsheet(
   input: SpreadsheetInput,
@@ -101,10 +125,22 @@ export async function openSpreadsheet(
       );
     }
     const { headerRow, pending } = found;
-    const match = matchHeaders(headerRow.cells.map(cellToText), columns, headerRow.rowNumber);
+    while (pending.length < SAMPLE_ROWS) {
+      const next = await batches.next();
+      if (next.done) break;
+      pending.push(...next.value);
+    }
+    const { decimalSeparator, dateOrder } = options;
+    const sourceColumns = profileColumns(headerRow.cells, pending.slice(0, SAMPLE_ROWS), {
+      date1904: info.date1904,
+      decimalSeparator,
+      dateOrder,
+    });
+    const match = matchHeaders(headerRow.cells.map(cellToText), columns, headerRow.rowNumber, options.mapping);
     // the reader's own object, so what it learns later shows (a text file found to be Windows-1252
     // past its first 64 KiB)
-    const header: SpreadsheetHeader = Object.assign(info, match, { fileType: kind });
+    const header: SpreadsheetHeader = Object.assign(info, match, { fileType: kind, sourceColumns });
+    if (match.problem) throw new MappingError(match.problem, header);
     return new Spreadsheet(header, options, source, batches, pending);
   } catch (error) {
     await batches?.return().catch(() => undefined);

@@ -1,3 +1,6 @@
+import type { ColumnMapping } from "./matchHeaders.js";
+import type { PermanentImportError } from "./permanentImportError.js";
+
 /** The value types an import template column can declare. */
 export type ColumnType = "STRING" | "INTEGER" | "DECIMAL" | "BOOLEAN" | "DATE" | "DATETIME" | "EMAIL";
 
@@ -87,4 +90,8 @@ export interface HeaderMatch {
   columns: MatchedColumn[];
   /** Non-empty header texts that match no template column; their cells are ignored. */
   ignoredHeaders: string[];
+  /** One entry per template column, in template order: which file column fills it, and why. */
+  mapping: ColumnMapping[];
+  /** Why the file cannot be imported with this mapping; `null` when it can. */
+  problem: PermanentImportError | null;
 }

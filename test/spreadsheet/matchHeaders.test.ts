@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { columnLetter, matchHeaders, PermanentImportError, type TemplateColumn } from "../../src/spreadsheet/index.js";
-import { scoreHeaders } from "../../src/spreadsheet/matchHeaders.js";
+import { columnLetter, matchHeaders, normalizeHeader, type TemplateColumn } from "../../src/spreadsheet/index.js";
+import { FUZZY_THRESHOLD, headerSimilarity, scoreHeaders } from "../../src/spreadsheet/matchHeaders.js";
 
 const columns: TemplateColumn[] = [
   { key: "sku", header: "Article Number", type: "STRING", required: true },
@@ -9,66 +9,165 @@ const columns: TemplateColumn[] = [
   { key: "note", header: "Note", type: "STRING", required: false },
 ];
 
-function thrown(fn: () => unknown): PermanentImportError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof PermanentImportError) return error;
-    throw error;
-  }
-  throw new Error("expected a PermanentImportError");
+/** The reason a header row cannot be imported, which must exist. */
+function problem(...args: Parameters<typeof matchHeaders>) {
+  const { problem } = matchHeaders(...args);
+  if (!problem) throw new Error("expected a problem");
+  return problem;
 }
 
 describe("matchHeaders", () => {
-  it("matches by header or key, ignoring case and surrounding whitespace, and ignores extra columns", () => {
+  it("matches by header or key, ignoring case, spaces and punctuation, and ignores extra columns", () => {
     const match = matchHeaders(
-      [null, "  ARTICLE NUMBER ", "Comments", "unitprice", "contact\u00a0 email", ""],
+      [null, "  ARTICLE NUMBER ", "Comments", "unit_price", "contact\u00a0 e-mail", ""],
       columns,
       3,
     );
     expect(match.rowNumber).toBe(3);
+    expect(match.problem).toBeNull();
     expect(match.columns.map((c) => [c.column.key, c.index, c.sourceHeader])).toEqual([
       ["sku", 1, "ARTICLE NUMBER"],
-      ["unitPrice", 3, "unitprice"],
-      ["email", 4, "contact\u00a0 email"],
+      ["unitPrice", 3, "unit_price"],
+      ["email", 4, "contact\u00a0 e-mail"],
       ["note", null, null],
+    ]);
+    expect(match.mapping.map((m) => [m.templateKey, m.sourceIndex, m.match, m.score])).toEqual([
+      ["sku", 1, "EXACT", 1],
+      ["unitPrice", 3, "EXACT", 1],
+      ["email", 4, "EXACT", 1],
+      ["note", null, "NONE", null],
     ]);
     expect(match.ignoredHeaders).toEqual(["Comments"]);
   });
 
-  it("names the missing required columns, by header, in template order", () => {
-    const error = thrown(() => matchHeaders(["Article Number", "Note"], columns));
-    expect(error.code).toBe("MISSING_COLUMNS");
-    expect(error.message).toBe("Missing required column(s): Unit Price, Contact Email");
+  it("normalises case, accents, spaces, punctuation and camelCase alike", () => {
+    const keys = ["Unit Price", "unit_price", "unitPrice", "UNIT-PRICE", " Ünit  Price. "].map(normalizeHeader);
+    expect(new Set(keys)).toEqual(new Set(["unitprice"]));
+    expect(normalizeHeader("E-mail")).toBe(normalizeHeader("email"));
+  });
+
+  it("maps “Price (USD)” by similarity and “E-mail” by alias, with how alike they are", () => {
+    const template: TemplateColumn[] = [
+      { key: "unitPrice", header: "Unit Price", type: "DECIMAL", required: true },
+      { key: "contact", header: "Contact Email", type: "EMAIL", required: true, aliases: ["E-mail"] },
+    ];
+    const match = matchHeaders(["Price (USD)", "E-mail"], template);
+    expect(match.problem).toBeNull();
+    const [price, email] = match.mapping;
+    expect(price).toMatchObject({
+      templateKey: "unitPrice",
+      sourceIndex: 0,
+      sourceHeader: "Price (USD)",
+      match: "FUZZY",
+    });
+    expect(price!.score).toBeGreaterThanOrEqual(FUZZY_THRESHOLD);
+    expect(price!.score).toBeLessThan(1);
+    expect(email).toMatchObject({ templateKey: "contact", sourceIndex: 1, match: "ALIAS", score: 1 });
+  });
+
+  it("takes typos and abbreviations as similar, and leaves unrelated headers alone", () => {
+    const table: TemplateColumn[] = [
+      { key: "quantity", header: "Quantity", type: "INTEGER", required: true },
+      { key: "description", header: "Description", type: "STRING", required: false },
+      { key: "customerName", header: "Customer Name", type: "STRING", required: false },
+    ];
+    const match = matchHeaders(["Qty", "Desc.", "Custmer Name", "Warehouse"], table);
+    expect(match.mapping.map((m) => [m.templateKey, m.sourceHeader, m.match])).toEqual([
+      ["quantity", "Qty", "FUZZY"],
+      ["description", "Desc.", "FUZZY"],
+      ["customerName", "Custmer Name", "FUZZY"],
+    ]);
+    expect(match.ignoredHeaders).toEqual(["Warehouse"]);
+    expect(headerSimilarity("Warehouse", "Quantity")).toBeLessThan(FUZZY_THRESHOLD);
+  });
+
+  it("gives each file column to one template column, the most alike pair first", () => {
+    const names: TemplateColumn[] = [
+      { key: "firstName", header: "First Name", type: "STRING", required: false },
+      { key: "name", header: "Name", type: "STRING", required: false },
+    ];
+    // "Name" is EXACT for name, so First Name cannot have it too
+    expect(matchHeaders(["Name"], names).mapping.map((m) => m.sourceIndex)).toEqual([null, 0]);
+    // the closer pair wins: "First name." goes to First Name, not to Name
+    expect(matchHeaders(["Firstname"], names).mapping.map((m) => m.match)).toEqual(["EXACT", "NONE"]);
+  });
+
+  it("lets picks win: MANUAL unless the header picked matches anyway, and null leaves a column empty", () => {
+    const match = matchHeaders(["Article Number", "Cost", "Contact Email", "Unit Price"], columns, 1, [
+      { templateKey: "unitPrice", sourceIndex: 1 },
+      { templateKey: "sku", sourceIndex: 0 },
+      { templateKey: "note", sourceIndex: null },
+    ]);
+    expect(match.problem).toBeNull();
+    expect(match.mapping.map((m) => [m.templateKey, m.sourceIndex, m.match])).toEqual([
+      ["sku", 0, "EXACT"],
+      ["unitPrice", 1, "MANUAL"],
+      ["email", 2, "EXACT"],
+      ["note", null, "MANUAL"],
+    ]);
+    expect(match.ignoredHeaders).toEqual(["Unit Price"]);
+  });
+
+  it("names a pick outside the file's headers as the problem", () => {
+    const found = problem(["Article Number", "Unit Price", "Contact Email"], columns, 1, [
+      { templateKey: "note", sourceIndex: 5 },
+    ]);
+    expect(found.code).toBe("BAD_MAPPING");
+    expect(found.message).toBe(
+      "The mapping puts column F into “Note”, but the file has no header in column F. " +
+        "Its headers are: Article Number, Unit Price, Contact Email.",
+    );
+  });
+
+  it("names the missing required columns in template order, the file's headers, and the closest candidates", () => {
+    const found = problem(["Article Number", "Note", "Price Band Total"], columns);
+    expect(found.code).toBe("MISSING_COLUMNS");
+    expect(found.message).toMatch(
+      /^Missing required column\(s\): Unit Price, Contact Email\. The file's headers are: Article Number, Note, Price Band Total\. Closest: “Price Band Total” for Unit Price \(\d\d% alike\)\.$/,
+    );
   });
 
   it("names the header row when it is not row 1", () => {
-    const error = thrown(() => matchHeaders(["Article Number", "Note"], columns, 3));
-    expect(error.message).toBe("Missing required column(s) in the header row (row 3): Unit Price, Contact Email");
+    expect(problem(["Article Number", "Note"], columns, 3).message).toBe(
+      "Missing required column(s) in the header row (row 3): Unit Price, Contact Email. " +
+        "The file's headers are: Article Number, Note.",
+    );
   });
 
-  it("rejects a header row that matches no column at all, saying what was expected, before what is missing", () => {
-    expect(thrown(() => matchHeaders(["Q3 sales report"], columns)).message).toBe(
+  it("rejects a header row that matches no column at all, saying what was expected and what it holds", () => {
+    expect(problem(["Q3 sales report"], columns).message).toBe(
       "None of the expected columns were found in the header row (row 1). " +
-        "Expected: Article Number, Unit Price, Contact Email, Note",
+        "Expected: Article Number, Unit Price, Contact Email, Note. The row holds: Q3 sales report.",
     );
   });
 
   it("rejects a header row that matches no optional column either", () => {
     const optional: TemplateColumn[] = [{ key: "note", header: "Note", type: "STRING", required: false }];
-    const error = thrown(() => matchHeaders(["Foo", "Bar"], optional, 2));
-    expect(error.code).toBe("MISSING_COLUMNS");
-    expect(error.message).toBe("None of the expected columns were found in the header row (row 2). Expected: Note");
+    const found = problem(["Foo", "Bar"], optional, 2);
+    expect(found.code).toBe("MISSING_COLUMNS");
+    expect(found.message).toBe(
+      "None of the expected columns were found in the header row (row 2). Expected: Note. The row holds: Foo, Bar.",
+    );
   });
 
-  it("rejects two header cells for the same column", () => {
-    const error = thrown(() =>
-      matchHeaders(["Article Number", "Unit Price", "Contact Email", "Note", "EMAIL"], columns),
+  it("rejects two header cells for the same column, unless a pick chooses one", () => {
+    const headers = ["Article Number", "Unit Price", "Contact Email", "Note", "EMAIL"];
+    const found = problem(headers, columns);
+    expect(found.code).toBe("DUPLICATE_COLUMN");
+    expect(found.message).toBe(
+      "The column “Contact Email” appears twice in the header row (columns C and E). " +
+        "Remove or rename one of them, or choose one in the mapping.",
     );
-    expect(error.code).toBe("DUPLICATE_COLUMN");
-    expect(error.message).toBe(
-      "The column “Contact Email” appears twice in the header row (columns C and E). Remove or rename one of them.",
-    );
+    const picked = matchHeaders(headers, columns, 1, [{ templateKey: "email", sourceIndex: 4 }]);
+    expect(picked.problem).toBeNull();
+    expect(picked.mapping[2]).toMatchObject({ sourceIndex: 4, match: "EXACT" });
+  });
+
+  it("skips fuzzy matching on a row thousands of columns wide, which would take too long", () => {
+    const wide = Array.from({ length: 20_000 }, (_, i) => `Field ${i}`);
+    const match = matchHeaders([...wide, "Unit Price (USD)"], columns);
+    expect(match.mapping.every((m) => m.match === "NONE")).toBe(true);
+    expect(matchHeaders(["Unit Price (USD)"], columns).mapping[1]!.match).toBe("FUZZY");
   });
 
   it("prefers a column's header over another column's key", () => {
