@@ -1,14 +1,16 @@
 import type pg from "pg";
-import type { JobService } from "../jobs/runJob.js";
+import type { JobOutcome, JobService, RunningJob } from "../jobs/runJob.js";
 import {
+  MappingError,
   openSpreadsheet,
   PermanentImportError,
   type ParsedRow,
-  type ReadOptions,
+  type SpreadsheetHeader,
   type SpreadsheetKind,
+  type TemplateColumn,
 } from "../spreadsheet/index.js";
 import { deleteStoredFile, openStoredFile } from "../storage/fileStore.js";
-import { parseColumns } from "./templateColumns.js";
+import type { ImportOptions } from "./importOptions.js";
 
 /** Rows written per insert statement: big enough to amortise the round trip, small enough to stay cheap. */
 const BATCH_ROWS = 2_000;
@@ -18,55 +20,100 @@ const PROGRESS_INTERVAL_MS = 500;
 interface ImportRow {
   file_id: string | null;
   file_type: SpreadsheetKind;
-  columns: unknown;
-  /** the uploader's ImportOptions and the template's locale, as the reader takes them */
-  read_options: ReadOptions;
+  /** the template's columns and locale as they were when the import was started */
+  template_columns: TemplateColumn[];
+  decimal_separator: "DOT" | "COMMA";
+  date_order: "DMY" | "MDY" | "YMD";
+  options: ImportOptions;
 }
 
 /**
- * The import kind's work: reads the stored file, validates every row against the template, and
- * writes the valid rows, the row errors and the counts in the run's transaction (runJob.ts commits
- * them with the final status). A file no retry can fix (damaged, missing columns, gone) fails at
- * once; the stored file is deleted on success and kept on failure, so retryImport can run it again.
+ * The import kind's work: reads the stored file, matches its header row to the template (with the
+ * uploader's mapping, if any), validates every row, and writes the valid rows, the row errors and
+ * the counts in the run's transaction (runJob.ts commits them with the final status).
+ *
+ * A dry run (`options.dryRun`) writes no records and ends NEEDS_REVIEW; a header that cannot be
+ * matched ends it NEEDS_REVIEW too, with the reason, so the mapping can be chosen. Otherwise a
+ * file no retry can fix (damaged, unmatched columns, gone) fails at once. What the header row
+ * holds and the mapping are written either way. The stored file is deleted on success and kept
+ * otherwise, so the import can be confirmed or retried.
  */
 export function importJob(pool: pg.Pool): JobService {
   return {
     kind: "Import",
     resetOnStart:
       "phase = 'PARSING', rows_processed = 0, rows_imported = 0, rows_failed = 0, rows_total = null, " +
-      "sheet_name = null, sheets = '{}', header_row = null, encoding = null, delimiter = null",
+      "sheet_name = null, sheets = '{}', header_row = null, encoding = null, delimiter = null, " +
+      "source_columns = '[]', mapping = '[]'",
     isPermanent: (err) => err instanceof PermanentImportError,
-    async run(tx, importId) {
+    async run(tx, importId, job) {
       const {
         rows: [found],
       } = await tx.query<ImportRow>(
-        `select i.file_id, i.file_type, t.columns,
-           i.options || jsonb_build_object('decimalSeparator', t.decimal_separator, 'dateOrder', t.date_order)
-             as read_options
-         from imports i join import_templates t on t.id = i.template_id where i.id = $1`,
+        `select file_id, file_type, template_columns, decimal_separator, date_order, options from imports where id = $1`,
         [importId],
       );
       if (!found?.file_id) throw new PermanentImportError("FILE_MISSING", "The uploaded file is no longer stored.");
-      const counts = await importRows(pool, tx, importId, { ...found, file_id: found.file_id });
+      const dryRun = found.options.dryRun === true;
+      let counts: Counts & { encoding: string | null };
+      try {
+        counts = await importRows(pool, tx, importId, { ...found, file_id: found.file_id }, job, dryRun);
+      } catch (err) {
+        if (!(err instanceof MappingError)) throw err;
+        await recordHeader(pool, importId, err.header);
+        if (dryRun) return { status: "NEEDS_REVIEW", errorMessage: err.message };
+        throw err;
+      }
       await tx.query(
         `update imports set phase = 'DONE', rows_total = $2, rows_processed = $2, rows_imported = $3, rows_failed = $4,
            encoding = $5
          where id = $1`,
         [importId, counts.total, counts.imported, counts.failed, counts.encoding],
       );
-      if (counts.imported === 0) {
-        return {
-          status: "FAILED",
-          errorMessage:
-            counts.total === 0
-              ? "The file has a header row but no data rows."
-              : `No valid rows (${counts.failed} rows had errors)`,
-        };
+      const { preview } = found.options;
+      if (!dryRun && preview && (preview.rowsTotal !== counts.total || preview.rowsImported !== counts.imported)) {
+        throw new PermanentImportError(
+          "CORRUPT_FILE",
+          `The file read differently than in the preview (${counts.imported} of ${counts.total} rows valid, ` +
+            `the preview showed ${preview.rowsImported} of ${preview.rowsTotal}), so nothing was saved.`,
+        );
       }
+      const nothing = noValidRows(counts);
+      if (dryRun) return nothing ? { status: "NEEDS_REVIEW", errorMessage: nothing } : { status: "NEEDS_REVIEW" };
+      if (nothing) return { status: "FAILED", errorMessage: nothing };
       await deleteStoredFile(tx, found.file_id);
-      return { status: "COMPLETED" };
+      return { status: "COMPLETED" } satisfies JobOutcome;
     },
   };
+}
+
+/** Why a file read to the end gives nothing to save, or `null` when some rows are valid. */
+function noValidRows(counts: Counts): string | null {
+  if (counts.imported > 0) return null;
+  return counts.total === 0
+    ? "The file has a header row but no data rows."
+    : `No valid rows (${counts.failed} rows had errors)`;
+}
+
+/** What the header row holds and how it was matched, shown from the start of validation. */
+async function recordHeader(pool: pg.Pool, importId: string, header: SpreadsheetHeader, phase?: "VALIDATING") {
+  const { sheetName, sheets, rowNumber, encoding, delimiter, sourceColumns, mapping } = header;
+  await pool.query(
+    `update imports set sheet_name = $2, sheets = $3, header_row = $4, encoding = $5, delimiter = $6,
+       source_columns = $7, mapping = $8, phase = coalesce($9, phase)
+     where id = $1`,
+    [
+      importId,
+      sheetName,
+      sheets,
+      rowNumber,
+      encoding,
+      delimiter,
+      JSON.stringify(sourceColumns),
+      JSON.stringify(mapping),
+      phase ?? null,
+    ],
+  );
 }
 
 interface Counts {
@@ -75,21 +122,32 @@ interface Counts {
   failed: number;
 }
 
+/**
+ * Reads and validates every row; writes the valid ones unless `dryRun`, and the rejected ones
+ * with their errors always (a dry run shows them for review).
+ */
 async function importRows(
   pool: pg.Pool,
   tx: pg.PoolClient,
   importId: string,
-  { file_id: fileId, file_type: kind, columns: template, read_options: options }: ImportRow & { file_id: string },
+  row: ImportRow & { file_id: string },
+  job: RunningJob,
+  dryRun: boolean,
 ): Promise<Counts & { encoding: string | null }> {
-  const columns = parseColumns(template);
-  const sheet = await openSpreadsheet({ open: () => openStoredFile(pool, fileId), kind }, columns, options);
-  // what was found in the file, shown with the phase that starts once it is known
-  const { sheetName, sheets, rowNumber, encoding, delimiter } = sheet.header;
-  await pool.query(
-    `update imports set phase = 'VALIDATING', sheet_name = $2, sheets = $3, header_row = $4, encoding = $5, delimiter = $6
-     where id = $1`,
-    [importId, sheetName, sheets, rowNumber, encoding, delimiter],
+  const { sheet: sheetName, headerRow, mapping } = row.options;
+  const sheet = await openSpreadsheet(
+    { open: () => openStoredFile(pool, row.file_id), kind: row.file_type },
+    row.template_columns,
+    {
+      sheet: sheetName,
+      headerRow,
+      mapping,
+      decimalSeparator: row.decimal_separator,
+      dateOrder: row.date_order,
+    },
   );
+  // what was found in the file, shown with the phase that starts once it is known
+  await recordHeader(pool, importId, sheet.header, "VALIDATING");
 
   const counts: Counts = { total: 0, imported: 0, failed: 0 };
   let valid: Array<[number, Record<string, unknown>]> = [];
@@ -103,11 +161,13 @@ async function importRows(
     writing.catch(() => undefined); // observed by the next await; meanwhile not "unhandled"
   };
   let lastProgress = Date.now();
-  for await (const row of sheet.rows()) {
+  for await (const parsed of sheet.rows()) {
+    await job.checkpoint();
     counts.total++;
-    if (row.ok) {
+    if (parsed.ok) {
       counts.imported++;
-      valid.push([row.rowNumber, row.values]);
+      if (dryRun) continue;
+      valid.push([parsed.rowNumber, parsed.values]);
       if (valid.length >= BATCH_ROWS) {
         const batch = valid;
         valid = [];
@@ -115,7 +175,7 @@ async function importRows(
       }
     } else {
       counts.failed++;
-      rejected.push(row);
+      rejected.push(parsed);
       if (rejected.length >= BATCH_ROWS) {
         const batch = rejected;
         rejected = [];

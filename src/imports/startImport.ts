@@ -2,7 +2,7 @@ import type { FileUpload } from "graphql-upload-minimal";
 import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
 import { withTransaction } from "../db/withTransaction.js";
-import type { Import } from "../generated/prisma/client.js";
+import type { Import, ImportTemplate } from "../generated/prisma/client.js";
 import { enqueueJob } from "../jobs/enqueueJob.js";
 import { coerceError } from "../lib.js";
 import type { ImportOptions } from "./importOptions.js";
@@ -10,7 +10,6 @@ import { UserError } from "../errors.js";
 import { detectFileType, SNIFF_LENGTH, type SpreadsheetKind, UNSUPPORTED_FILE_MESSAGE } from "../spreadsheet/index.js";
 import { isZip, ZipInspector } from "../spreadsheet/zipContents.js";
 import { storeFile, type ChunkInspector } from "../storage/fileStore.js";
-import { findOwnTemplate } from "./findOwnTemplate.js";
 
 /**
  * Watches an upload stream go by: decides its type from the first bytes (and refuses anything
@@ -61,18 +60,17 @@ export function fileTooLarge(maxBytes: number) {
 
 /**
  * Stores an uploaded spreadsheet and queues its import: the file, the `Import` (PENDING, QUEUED)
- * and its graphile-worker job are written in one transaction. Returns the import as written as
+ * with a snapshot of `template` (its columns and locale, which later runs read however the
+ * template changes) and its graphile-worker job are written in one transaction. Returns the import as written as
  * soon as the upload has been received; nothing is parsed here.
  */
 export async function startImport(
   { db, config }: { db: Database; config: Config },
   userId: string,
-  templateId: string,
+  template: ImportTemplate,
   upload: Promise<FileUpload>,
   options: ImportOptions,
 ): Promise<Import> {
-  const template = await findOwnTemplate(db.prisma, userId, templateId);
-
   const file = await upload;
   let stream: ReturnType<FileUpload["createReadStream"]> | undefined;
   try {
@@ -89,9 +87,7 @@ export async function startImport(
       } = await tx.query<{ id: string }>(
         `insert into imports (user_id, template_id, file_name, file_size, file_type, file_id, options,
            template_columns, decimal_separator, date_order)
-         select $1, t.id, $3, $4, $5, $6, $7, t.columns, t.decimal_separator, t.date_order
-         from import_templates t where t.id = $2
-         returning id`,
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id`,
         [
           userId,
           template.id,
@@ -100,6 +96,9 @@ export async function startImport(
           kind,
           stored.fileId,
           JSON.stringify(options),
+          JSON.stringify(template.columns),
+          template.decimalSeparator,
+          template.dateOrder,
         ],
       );
       return enqueueJob(tx, "Import", created!.id, config);

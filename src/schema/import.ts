@@ -1,23 +1,95 @@
 import { signedPath } from "../auth/downloadTokens.js";
 import { signingSecret } from "../auth/signingSecret.js";
 import type { Import, ImportRowError, Record as ImportedRecord } from "../generated/prisma/client.js";
+import { findOwnTemplate } from "../imports/findOwnTemplate.js";
 import { validateImportOptions } from "../imports/importOptions.js";
 import { retryImport } from "../imports/retryImport.js";
+import { confirmImport, updateImportMapping } from "../imports/reviewImport.js";
 import { startImport } from "../imports/startImport.js";
+import { parseColumns } from "../imports/templateColumns.js";
+import type { ColumnMapping, SourceColumn } from "../spreadsheet/index.js";
 import { isJobOfKind } from "../jobs/jobKinds.js";
 import { builder } from "./builder.js";
 import { connectionType, decodeCursor, pageSize, toConnection } from "./connection.js";
 import { requireViewer } from "./context.js";
-import { ImportTemplateRef, templateOf } from "./importTemplate.js";
+import { ColumnTypeEnum, ImportTemplateRef, templateOf } from "./importTemplate.js";
 import { addJobQueries, findOwnJob, JobRef } from "./job.js";
 
 const ImportPhaseEnum = builder.enumType("ImportPhase", {
   values: ["QUEUED", "PARSING", "VALIDATING", "SAVING", "DONE"] as const,
 });
 
+const MatchKindEnum = builder.enumType("MatchKind", {
+  description: "How a template column found the file's column that fills it.",
+  values: {
+    EXACT: { description: "Its header or key, ignoring case, spaces and punctuation." },
+    ALIAS: { description: "One of its aliases." },
+    FUZZY: { description: "A similar header (see score)." },
+    MANUAL: { description: "Chosen by a person (options.mapping, updateImportMapping)." },
+    NONE: { description: "Nothing: the column stays empty." },
+  } as const,
+});
+
+const SourceColumnRef = builder.objectRef<SourceColumn>("SourceColumn").implement({
+  description: "A column of the uploaded file, as its header row names it.",
+  fields: (t) => ({
+    index: t.exposeInt("index", { description: "0-based: column A is 0." }),
+    header: t.exposeString("header"),
+    samples: t.exposeStringList("samples", {
+      description: "The first 5 non-blank values, as text, from the first 1,000 data rows.",
+    }),
+    detectedType: t.field({
+      type: ColumnTypeEnum,
+      nullable: true,
+      description:
+        "The narrowest type every non-blank value in the first 1,000 data rows fits; null when they are all blank.",
+      resolve: (column) => column.detectedType,
+    }),
+  }),
+});
+
+const ColumnMappingRef = builder.objectRef<ColumnMapping>("ColumnMapping").implement({
+  description: "Which column of the file fills one template column.",
+  fields: (t) => ({
+    templateKey: t.exposeString("templateKey"),
+    templateHeader: t.exposeString("templateHeader"),
+    required: t.exposeBoolean("required"),
+    sourceIndex: t.exposeInt("sourceIndex", { nullable: true, description: "0-based; null when nothing fills it." }),
+    sourceHeader: t.exposeString("sourceHeader", { nullable: true }),
+    match: t.field({ type: MatchKindEnum, resolve: (m) => m.match }),
+    score: t.exposeFloat("score", {
+      nullable: true,
+      description: "How alike the headers are, 0 to 1: 1 for EXACT and ALIAS; null for MANUAL and NONE.",
+    }),
+  }),
+});
+
+const ColumnMappingInput = builder.inputType("ColumnMappingInput", {
+  description: "A person's choice for one template column.",
+  fields: (t) => ({
+    templateKey: t.string({ required: true }),
+    sourceIndex: t.int({
+      required: false,
+      description: "The file's column (0-based, see Import.sourceColumns); null leaves the template column empty.",
+    }),
+  }),
+});
+
 const ImportOptionsInput = builder.inputType("ImportOptions", {
   description: "How to read an uploaded file, where the defaults do not fit.",
   fields: (t) => ({
+    mapping: t.field({
+      type: [ColumnMappingInput],
+      required: false,
+      description: "The file's column for some template columns; the others are matched by their headers.",
+    }),
+    dryRun: t.boolean({
+      required: false,
+      defaultValue: false,
+      description:
+        "Read and validate the whole file, save nothing, and stop at NEEDS_REVIEW with the counts, errors and " +
+        "mapping; then confirmImport, updateImportMapping or cancelImport.",
+    }),
     sheet: t.string({
       required: false,
       description: "The sheet to read, by name. Default: the first visible sheet in workbook order.",
@@ -88,9 +160,27 @@ export const ImportRef = builder.objectRef<Import>("Import").implement({
       nullable: true,
       description: "A text file's field separator as detected (, ; tab or |); null for workbooks.",
     }),
+    dryRun: t.boolean({
+      description: "Saves nothing and stops at NEEDS_REVIEW (see ImportOptions.dryRun).",
+      resolve: (i) => (i.options as { dryRun?: boolean }).dryRun === true,
+    }),
+    sourceColumns: t.field({
+      type: [SourceColumnRef],
+      description: "The file's columns, with sample values; empty until the file has been opened.",
+      resolve: (i) => i.sourceColumns as unknown as SourceColumn[],
+    }),
+    mapping: t.field({
+      type: [ColumnMappingRef],
+      description:
+        "One entry per template column (as the import started with it), in template order: the file's column " +
+        "that fills it. Empty until the file has been opened.",
+      resolve: (i) => i.mapping as unknown as ColumnMapping[],
+    }),
     rowsTotal: t.exposeInt("rowsTotal", { nullable: true, description: "Known once the whole file was read." }),
     rowsProcessed: t.exposeInt("rowsProcessed"),
-    rowsImported: t.exposeInt("rowsImported"),
+    rowsImported: t.exposeInt("rowsImported", {
+      description: "Rows saved; in NEEDS_REVIEW, the rows that confirmImport would save.",
+    }),
     rowsFailed: t.exposeInt("rowsFailed"),
     errorReportUrl: t.string({
       nullable: true,
@@ -148,19 +238,55 @@ builder.mutationFields((t) => ({
     type: ImportRef,
     description:
       "Uploads a spreadsheet (multipart request) and queues its import. Returns at once, PENDING and QUEUED; " +
-      "watch it with jobStatus(id) or poll import(id).",
+      "watch it with jobStatus(id) or poll import(id). A required column the file lacks (after matching by " +
+      "header, alias and similarity) fails it, or with dryRun stops it at NEEDS_REVIEW, with mapping and " +
+      "sourceColumns filled in.",
     args: {
       templateId: t.arg.id({ required: true }),
       file: t.arg({ type: "Upload", required: true }),
       options: t.arg({ type: ImportOptionsInput, required: false }),
     },
-    resolve: (_root, args, ctx) =>
-      startImport(ctx, requireViewer(ctx).user.id, args.templateId, args.file, validateImportOptions(args.options)),
+    resolve: async (_root, args, ctx) => {
+      const userId = requireViewer(ctx).user.id;
+      const template = await findOwnTemplate(ctx.prisma, userId, args.templateId);
+      const options = validateImportOptions(args.options, parseColumns(template.columns));
+      return startImport(ctx, userId, template, args.file, options);
+    },
   }),
   retryImport: t.field({
     type: ImportRef,
-    description: "Queues a FAILED import again, with its stored file. Returns it PENDING, QUEUED.",
-    args: { id: t.arg.id({ required: true }) },
-    resolve: async (_root, { id }, ctx) => retryImport(ctx, await findOwnJob(ctx, id, "Import")),
+    description:
+      "Runs a FAILED import, or one in NEEDS_REVIEW, again from its stored file. Options given replace the ones " +
+      "it ran with (dryRun too: false unless given); without options it runs as before. Returns it PENDING, QUEUED.",
+    args: { id: t.arg.id({ required: true }), options: t.arg({ type: ImportOptionsInput, required: false }) },
+    resolve: async (_root, { id, options }, ctx) => {
+      const found = await findOwnJob(ctx, id, "Import");
+      const columns = parseColumns(found.templateColumns);
+      return retryImport(ctx, found, options ? validateImportOptions(options, columns) : null);
+    },
+  }),
+  updateImportMapping: t.field({
+    type: ImportRef,
+    description:
+      "Checks an import in NEEDS_REVIEW again with the file columns a person chose (template columns left out are " +
+      "matched by header); it runs as a dry run and comes back to NEEDS_REVIEW.",
+    args: {
+      id: t.arg.id({ required: true }),
+      mapping: t.arg({ type: [ColumnMappingInput], required: true }),
+    },
+    resolve: async (_root, { id, mapping }, ctx) =>
+      updateImportMapping(ctx, await findOwnJob(ctx, id, "Import"), mapping),
+  }),
+  confirmImport: t.field({
+    type: ImportRef,
+    description:
+      "Saves an import in NEEDS_REVIEW: exactly the rows the dry run counted (PENDING → PROCESSING → COMPLETED). " +
+      "With rememberMapping, each header picked by hand becomes an alias of its template column.",
+    args: {
+      id: t.arg.id({ required: true }),
+      rememberMapping: t.arg.boolean({ required: false, defaultValue: true }),
+    },
+    resolve: async (_root, { id, rememberMapping }, ctx) =>
+      confirmImport(ctx, await findOwnJob(ctx, id, "Import"), rememberMapping ?? true),
   }),
 }));
