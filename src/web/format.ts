@@ -12,16 +12,12 @@ export function formatNumber(value: number | null | undefined): string {
   return numbers.format(value);
 }
 
-/**
- * A DECIMAL as the API gives it (an exact string such as "1234.56") in the reader's locale,
- * without passing through a double: Intl formats a numeric string exactly.
- */
-export function formatDecimal(value: string): string {
-  if (!/^-?\d+(\.\d+)?$/.test(value)) return value;
-  const decimals = value.split(".")[1]?.length ?? 0;
-  const exact = new Intl.NumberFormat(undefined, { minimumFractionDigits: decimals, maximumFractionDigits: 20 });
-  // format takes a string since ES2023 (Intl.NumberFormat v3), which older lib typings do not know
-  return exact.format(value as unknown as number);
+// every digit a double holds: the default of 3 would show 0.30000000000000004 as 0.3
+const decimals = new Intl.NumberFormat(undefined, { maximumFractionDigits: 20 });
+
+/** A DECIMAL value (a number stored exactly as written, up to 15 digits) in the reader's locale, unrounded. */
+export function formatDecimal(value: number): string {
+  return decimals.format(value);
 }
 
 /** "1.2 MB" */

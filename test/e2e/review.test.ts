@@ -41,10 +41,11 @@ describeInBrowser("the matching step of the web page, in Chromium", () => {
   });
 
   /** A page of its own for each test, signed in as `token` when given (the page keeps it in localStorage). */
-  async function openPage(token?: string): Promise<void> {
+  async function openPage(token?: string, locale = "en-US"): Promise<void> {
     const context: BrowserContext = await browser.newContext({
       viewport: VIEWPORT,
       baseURL: new URL("/", app.url).href,
+      locale,
     });
     if (token) await context.addInitScript((t) => localStorage.setItem("xls-importer.token", t), token);
     page = await context.newPage();
@@ -89,7 +90,8 @@ describeInBrowser("the matching step of the web page, in Chromium", () => {
   }
 
   it("uploads a file whose headers differ, fixes a column with the select, checks again, imports and lists the records", async () => {
-    await openPage();
+    // a German reader: counts and numbers are written 1.234,56
+    await openPage(undefined, "de-DE");
     await page.goto("/signin");
     await page.getByLabel("Email").fill("ada@example.com");
     await page.getByLabel("Password").fill("correct horse");
@@ -119,6 +121,7 @@ describeInBrowser("the matching step of the web page, in Chromium", () => {
     }
     await page.getByRole("button", { name: "Remove column 4" }).click();
     await expect.poll(() => page.locator("fieldset.column-row").count()).toBe(3);
+    expect(await column(3).getByLabel("Aliases").inputValue()).toBe("Price, Price (USD)");
     expect(await fitsTheScreen()).toBe(true);
     await shot(page, "template");
     await page.getByRole("button", { name: "Create template" }).click();
@@ -133,6 +136,7 @@ describeInBrowser("the matching step of the web page, in Chromium", () => {
     expect(await mappingRow("Product").locator(".badge").textContent()).toBe("Not matched, required");
     expect(await mappingRow("Quantity").locator(".badge").textContent()).toBe("Same header");
     expect(await page.getByLabel("Product").inputValue()).toBe("");
+    expect(await status().textContent()).toBe("Needs review: match the columns");
     expect(await page.getByLabel("Quantity").inputValue()).not.toBe("");
     const importButton = page.getByRole("button", { name: /^Import \d+ rows?$/ });
     expect(await importButton.isDisabled()).toBe(true);
@@ -166,7 +170,10 @@ describeInBrowser("the matching step of the web page, in Chromium", () => {
     await page.getByRole("heading", { name: "Records of q3-sales.csv" }).waitFor();
     const records = page.getByRole("region", { name: /^Records 1–5 of 5/ }).locator("tbody tr");
     await expect.poll(() => records.count()).toBe(SAMPLE_ROWS);
-    expect(await records.first().locator("td").first().textContent()).toBe("Zoë Ångström");
+    const cells = (n: number) => records.nth(n).locator("td").allTextContents();
+    expect(await cells(0)).toEqual(["Zoë Ångström", "3", "2,5"]);
+    expect(await cells(1)).toEqual(["東京 Store", "12", "1.234,56"]);
+    expect(await cells(3)).toEqual(['Smith, "Jo"', "1.500", "-7,25"]);
     expect(await fitsTheScreen()).toBe(true);
     await shot(page, "records");
 

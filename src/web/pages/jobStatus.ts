@@ -32,6 +32,8 @@ function summary(job: JobView): string {
     return `${status}: ${rows(job.rowsImported)} imported, ${formatNumber(job.rowsFailed)} rejected`;
   }
   if (job.status === "NEEDS_REVIEW") {
+    // no row is read while a required column has no match
+    if (job.rowsTotal === null) return `${status}: match the columns`;
     return `${status}: ${rows(job.rowsImported)} ready to import, ${formatNumber(job.rowsFailed)} rejected`;
   }
   if (job.status !== "PROCESSING") return status;
@@ -138,8 +140,9 @@ export function jobStatusPage({ main, params, signal }: PageContext): void {
       );
     }
     if (job.__typename === "Import" && job.status === "FAILED") {
+      // again as it ran before: a dry run comes back to review, an import made through the API saves
       const retry = actionButton("Retry", error, async () => {
-        await graphql(RETRY_IMPORT, { id, options: { dryRun: true } });
+        await graphql(RETRY_IMPORT, { id });
         watch();
       });
       fill(controls, retry, navLink("/", "Upload another file", "button secondary"));

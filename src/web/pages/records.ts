@@ -21,11 +21,11 @@ interface RecordsPage {
 
 const yesNo = (value: boolean) => (value ? "Yes" : "No");
 
-/** A typed value as the reader's locale writes it; DECIMAL stays exact, DATE stays a calendar day. */
+/** A typed value as the reader's locale writes it; a DECIMAL is not rounded, a DATE stays a calendar day. */
 function display(type: ColumnType, value: unknown): string {
   if (value === null || value === undefined) return "";
   if (type === "INTEGER" && typeof value === "number") return formatNumber(value);
-  if (type === "DECIMAL" && typeof value === "string") return formatDecimal(value);
+  if (type === "DECIMAL" && typeof value === "number") return formatDecimal(value);
   if (type === "BOOLEAN" && typeof value === "boolean") return yesNo(value);
   if (type === "DATETIME" && typeof value === "string") return formatTime(value);
   if (type === "DATE" && typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value)) {

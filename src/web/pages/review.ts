@@ -182,9 +182,12 @@ export function reviewSection(review: ImportReview, actions: ReviewActions): HTM
   const cancelButton = h("button", { type: "button", class: "secondary" }, "Cancel import");
   cancelButton.addEventListener("click", () => run(() => actions.cancel()));
 
-  const counts = underReview
-    ? `The check read ${rows(review.rowsTotal)}: ${formatNumber(review.rowsImported)} would be imported, ${formatNumber(review.rowsFailed)} rejected. Nothing is saved yet.`
-    : "Pick the right column of your file for each column below, then check again.";
+  let counts = "Pick the right column of your file for each column below, then check again.";
+  if (underReview && review.rowsTotal === null) {
+    counts = "The rows are checked once every required column has a column of your file. Nothing is saved yet.";
+  } else if (underReview) {
+    counts = `The check read ${rows(review.rowsTotal)}: ${formatNumber(review.rowsImported)} would be imported, ${formatNumber(review.rowsFailed)} rejected. Nothing is saved yet.`;
+  }
   const errors = review.errors.edges.map((e) => e.node).slice(0, SHOWN_ROW_ERRORS);
   fill(
     section,
