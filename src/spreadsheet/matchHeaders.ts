@@ -32,7 +32,7 @@ const CLOSEST_FLOOR = 0.4;
  * Fuzzy matching compares every header with every name of every column (header, key, aliases);
  * past this many comparisons (a sheet thousands of columns wide) it is skipped.
  */
-const MAX_FUZZY_PAIRS = 50_000;
+const MAX_FUZZY_PAIRS = 20_000;
 /** Longer header text adds nothing to the comparison but time. */
 const MAX_FUZZY_LENGTH = 100;
 
@@ -218,16 +218,16 @@ function fuzzyCandidates(
   sources: ReadonlyArray<{ index: number; header: string }>,
   open: (at: number) => boolean,
 ): Candidate[] {
-  const names = columns.map((column) => [column.header, column.key, ...(column.aliases ?? [])]);
+  const names = columns.map((column) => [column.header, column.key, ...(column.aliases ?? [])].map(headerWords));
   if (sources.length * names.reduce((sum, list) => sum + list.length, 0) > MAX_FUZZY_PAIRS) return [];
+  const texts = sources.map((source) => comparable(source.header.slice(0, MAX_FUZZY_LENGTH)));
   const candidates: Candidate[] = [];
   columns.forEach((_column, at) => {
     if (!open(at)) return;
-    for (const source of sources) {
-      const header = source.header.slice(0, MAX_FUZZY_LENGTH);
-      const score = Math.max(...names[at]!.map((name) => headerSimilarity(header, name)));
+    sources.forEach((source, i) => {
+      const score = Math.max(...names[at]!.map((name) => similarityTo(texts[i]!, name)));
       if (score > 0) candidates.push({ at, source, score });
-    }
+    });
   });
   return candidates.sort((a, b) => b.score - a.score || a.at - b.at || a.source.index - b.source.index);
 }
@@ -239,15 +239,24 @@ function fuzzyCandidates(
  * is also tried without it, at a small discount.
  */
 export function headerSimilarity(a: string, b: string): number {
-  const target = headerWords(b);
-  const plain = a.replace(/\([^)]*\)|\[[^\]]*\]/g, " ");
-  const whole = similarity(headerWords(a), target);
-  return plain === a ? whole : Math.max(whole, 0.95 * similarity(headerWords(plain), target));
+  return similarityTo(comparable(a), headerWords(b));
+}
+
+/** A header's words, and its words without what is in brackets when that differs. */
+function comparable(text: string): { words: string[]; plain: string[] | null } {
+  const plain = text.replace(/\([^)]*\)|\[[^\]]*\]/g, " ");
+  return { words: headerWords(text), plain: plain === text ? null : headerWords(plain) };
+}
+
+function similarityTo(text: { words: string[]; plain: string[] | null }, target: string[]): number {
+  const whole = similarity(text.words, target);
+  return text.plain ? Math.max(whole, 0.95 * similarity(text.plain, target)) : whole;
 }
 
 function similarity(a: string[], b: string[]): number {
   if (a.length === 0 || b.length === 0) return 0;
-  const letters = 1 - editDistance(a.join(""), b.join("")) / Math.max(a.join("").length, b.join("").length);
+  const [joinedA, joinedB] = [a.join(""), b.join("")];
+  const letters = 1 - editDistance(joinedA, joinedB) / Math.max(joinedA.length, joinedB.length);
   // each word of the shorter side takes its most alike free word of the other
   const [short, long] = a.length <= b.length ? [a, b] : [b, a];
   const free = [...long];
@@ -274,6 +283,8 @@ function wordSimilarity(a: string, b: string): number {
   if (a === b) return 1;
   const [short, long] = a.length <= b.length ? [a, b] : [b, a];
   if (short.length >= 2 && short[0] === long[0] && isSubsequence(short, long)) return 0.8;
+  // at least a quarter of the longer word would have to be inserted
+  if (long.length - short.length > long.length / 4) return 0;
   const score = 1 - editDistance(a, b) / long.length;
   return score >= 0.75 ? score : 0;
 }
@@ -284,20 +295,28 @@ function isSubsequence(short: string, long: string): boolean {
   return at === short.length;
 }
 
+/** The longest text {@link editDistance} compares; template headers and aliases are at most 200 characters. */
+const MAX_EDIT_LENGTH = 256;
+// three rows of the distance table, reused: the comparison runs thousands of times per header row
+const rows = [0, 1, 2].map(() => new Uint16Array(MAX_EDIT_LENGTH + 1));
+
 /** Edits (insert, delete, replace, swap two neighbours) that turn `a` into `b`. */
 function editDistance(a: string, b: string): number {
-  const rows = [Array.from({ length: b.length + 1 }, (_, j) => j)];
+  if (a.length > MAX_EDIT_LENGTH) a = a.slice(0, MAX_EDIT_LENGTH);
+  if (b.length > MAX_EDIT_LENGTH) b = b.slice(0, MAX_EDIT_LENGTH);
+  let [before, previous, row] = rows as [Uint16Array, Uint16Array, Uint16Array];
+  for (let j = 0; j <= b.length; j++) previous[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const row = [i];
+    row[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min(rows[i - 1]![j]! + 1, row[j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1);
-      row.push(d);
+      let d = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2]! + 1);
+      row[j] = d;
     }
-    rows.push(row);
+    [before, previous, row] = [previous, row, before];
   }
-  return rows[a.length]![b.length]!;
+  return previous[b.length]!;
 }
 
 /**

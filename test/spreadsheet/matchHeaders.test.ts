@@ -164,7 +164,7 @@ describe("matchHeaders", () => {
   });
 
   it("skips fuzzy matching on a row thousands of columns wide, which would take too long", () => {
-    const wide = Array.from({ length: 20_000 }, (_, i) => `Field ${i}`);
+    const wide = Array.from({ length: 5_000 }, (_, i) => `Field ${i}`);
     const match = matchHeaders([...wide, "Unit Price (USD)"], columns);
     expect(match.mapping.every((m) => m.match === "NONE")).toBe(true);
     expect(matchHeaders(["Unit Price (USD)"], columns).mapping[1]!.match).toBe("FUZZY");
