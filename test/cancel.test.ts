@@ -209,6 +209,26 @@ describe("cancelImport", () => {
     });
   });
 
+  it("cancels a dry run waiting in NEEDS_REVIEW, which did not end its subscription: its file and row errors go", async () => {
+    const csv = Buffer.from("Name,Quantity,Unit Price\nWidget,3,9.99\nBroken,1,not a price\n");
+    const started = await uploadFile(api, me.token, me.templateId, csv, "review.csv", { options: { dryRun: true } });
+    expect(started.errors).toBeUndefined();
+    const { id } = started.data!.startImport;
+    const sub = subscribe(api.wsClient({ authorization: `Bearer ${me.token}` }), JobStatusSubscription, { id });
+    await withWorker(() => waitForImport(api.database.url, id, (row) => row.status === "NEEDS_REVIEW" || isFinal(row)));
+    await sub.waitFor((r) => r.data?.jobStatus.status === "NEEDS_REVIEW");
+    // what a review keeps, so that its going is seen
+    expect(await leftoversOf(id, me.id)).toEqual({ records: 0, row_errors: 1, rejected_rows: 1, stored_files: 1 });
+
+    const cancelled = await api.request(CancelImport, { id }, me.token);
+    expect(cancelled.errors).toBeUndefined();
+    expect(cancelled.data!.cancelImport).toMatchObject({ status: "CANCELLED", errorMessage: null });
+    // NEEDS_REVIEW is not final, so the same subscription goes on to CANCELLED, which is
+    await sub.waitFor((r) => r.data?.jobStatus.status === "CANCELLED");
+    await sub.done;
+    expect(await leftoversOf(id, me.id)).toEqual({ records: 0, row_errors: 0, rejected_rows: 0, stored_files: 0 });
+  });
+
   it("refuses a COMPLETED import with BAD_USER_INPUT, and changes nothing", async () => {
     const started = await upload(me, ordersCsv(2), "done.csv");
     await withWorker(() => waitForImport(api.database.url, started.id, isFinal));
