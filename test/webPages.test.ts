@@ -1,4 +1,7 @@
+import { readFile } from "node:fs/promises";
+import { buildSchema, parse, validate } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as webOperations from "../src/web/operations.js";
 import { startTestApp, type TestApp } from "./helpers/testApp.js";
 
 // what the browser tests (test/e2e/) cannot show on a machine without Chromium: that the page is served
@@ -89,5 +92,19 @@ describe("the web page", () => {
       expect(response.headers.get("content-type")).not.toContain("text/html");
     }
     expect((await get("/", { method: "POST" })).status).toBe(405);
+  });
+
+  it("asks only for what schema.graphql offers: every operation of the page is valid against it", async () => {
+    const schema = buildSchema(await readFile("schema.graphql", "utf8"));
+    const operations = Object.entries(webOperations as Record<string, unknown>).filter(
+      (entry): entry is [string, string] => typeof entry[1] === "string",
+    );
+    expect(operations.length).toBeGreaterThan(20);
+    for (const [name, source] of operations) {
+      expect(
+        validate(schema, parse(source)).map((e) => e.message),
+        name,
+      ).toEqual([]);
+    }
   });
 });

@@ -57,7 +57,9 @@ export const UPDATE_MAPPING = `mutation UpdateImportMapping($id: ID!, $mapping: 
   updateImportMapping(id: $id, mapping: $mapping) { id status }
 }`;
 
-export const CONFIRM_IMPORT = `mutation ConfirmImport($id: ID!) { confirmImport(id: $id) { id status } }`;
+export const CONFIRM_IMPORT = `mutation ConfirmImport($id: ID!, $rememberMapping: Boolean) {
+  confirmImport(id: $id, rememberMapping: $rememberMapping) { id status }
+}`;
 
 export const CANCEL_IMPORT = `mutation CancelImport($id: ID!) { cancelImport(id: $id) { id status } }`;
 

@@ -167,6 +167,8 @@ describeInBrowser("the matching step of the web page, in Chromium", () => {
     await expect.poll(() => importAll.isEnabled()).toBe(true);
     expect(await mappingRow("Product").locator(".badge").textContent()).toBe("Chosen by you");
     expect(await status().textContent()).toBe(`Needs review: ${SAMPLE_ROWS} rows ready to import, 0 rejected`);
+    // a choice made by hand is remembered unless the person says not to
+    expect(await page.getByLabel("Remember the columns picked by hand").isChecked()).toBe(true);
     await shot(page, "review-fixed");
     await importAll.click();
 

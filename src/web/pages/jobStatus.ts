@@ -117,8 +117,8 @@ export function jobStatusPage({ main, params, signal }: PageContext): void {
         }
         announce("Checking the file again with these columns.");
       },
-      async confirm() {
-        await graphql(CONFIRM_IMPORT, { id });
+      async confirm(rememberMapping) {
+        await graphql(CONFIRM_IMPORT, { id, rememberMapping });
         announce("Importing…");
       },
       async cancel() {

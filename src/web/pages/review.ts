@@ -7,7 +7,8 @@ import { alertBox, announce, showError } from "../ui.js";
 export interface ReviewActions {
   /** "Check again" with this mapping: updateImportMapping, or retryImport for a FAILED import. */
   check(mapping: Array<{ templateKey: string; sourceIndex: number | null }>): Promise<void>;
-  confirm(): Promise<void>;
+  /** `remember`: the headers picked by hand become aliases of their template columns. */
+  confirm(remember: boolean): Promise<void>;
   cancel(): Promise<void>;
 }
 
@@ -178,7 +179,18 @@ export function reviewSection(review: ImportReview, actions: ReviewActions): HTM
       ),
     ),
   );
-  importButton.addEventListener("click", () => run(() => actions.confirm()));
+  // offered only when there is something picked by hand to remember; the API's default is to remember
+  const remember = review.mapping.some((m) => m.match === "MANUAL")
+    ? h(
+        "label",
+        { class: "checkbox" },
+        h("input", { type: "checkbox", id: "remember-mapping", checked: true }),
+        " Remember the columns picked by hand, so the next file like this one matches by itself",
+      )
+    : null;
+  importButton.addEventListener("click", () =>
+    run(() => actions.confirm(remember?.querySelector("input")?.checked ?? true)),
+  );
   const cancelButton = h("button", { type: "button", class: "secondary" }, "Cancel import");
   cancelButton.addEventListener("click", () => run(() => actions.cancel()));
 
@@ -204,6 +216,7 @@ export function reviewSection(review: ImportReview, actions: ReviewActions): HTM
       ? rowErrorList(errors, review.errors.pageInfo.hasNextPage || review.rowsFailed > errors.length, review.rowsFailed)
       : null,
     error,
+    underReview ? remember : null,
     h("div", { class: "actions" }, checkButton, underReview ? importButton : null, underReview ? cancelButton : null),
     underReview ? importHint : null,
   );
