@@ -27,7 +27,7 @@ export const ERROR_CODES = {
   BAD_USER_INPUT: {
     statuses: [400],
     description:
-      "invalid input: an email, a short password, a template, a cursor, a variable of the wrong type or missing; `retryImport` of an import that is not `FAILED`",
+      "invalid input: an email, a short password, a template, a cursor, a mapping, a variable of the wrong type or missing; a job in the wrong state for the mutation (`confirmImport` of an import not in `NEEDS_REVIEW`, `cancelImport` of a finished one); a file `inferImportTemplate` cannot read (empty, damaged, no header row, unknown sheet)",
   },
   NOT_FOUND: {
     statuses: [404],
@@ -36,11 +36,12 @@ export const ERROR_CODES = {
   FILE_TOO_LARGE: {
     statuses: [413],
     description:
-      "an upload over `MAX_UPLOAD_BYTES` (413 when the request says so before it is read); nothing of it is kept",
+      "an upload (`startImport`, `inferImportTemplate`) over `MAX_UPLOAD_BYTES` (413 when the request says so before it is read); nothing of it is kept",
   },
   UNSUPPORTED_FILE_TYPE: {
     statuses: [],
-    description: "an upload that is neither a workbook nor text (a PNG, a zip with no workbook)",
+    description:
+      "an upload (`startImport`, `inferImportTemplate`) that is neither a workbook nor text (a PNG, a zip with no workbook)",
   },
   TOO_MANY_SUBSCRIPTIONS: {
     statuses: [],

@@ -6,57 +6,8 @@ import type { Import, ImportTemplate } from "../generated/prisma/client.js";
 import { enqueueJob } from "../jobs/enqueueJob.js";
 import { coerceError } from "../lib.js";
 import type { ImportOptions } from "./importOptions.js";
-import { UserError } from "../errors.js";
-import { detectFileType, SNIFF_LENGTH, type SpreadsheetKind, UNSUPPORTED_FILE_MESSAGE } from "../spreadsheet/index.js";
-import { isZip, ZipInspector } from "../spreadsheet/zipContents.js";
-import { storeFile, type ChunkInspector } from "../storage/fileStore.js";
-
-/**
- * Watches an upload stream go by: decides its type from the first bytes (and refuses anything
- * that is not a spreadsheet at once), enforces the size limit, and for a zip checks what it holds
- * (see {@link ZipInspector}), without ever holding the file.
- */
-function uploadInspector(maxBytes: number) {
-  let head = Buffer.alloc(0);
-  let kind: SpreadsheetKind | undefined;
-  const zip = new ZipInspector();
-  const decide = () => {
-    const detected = detectFileType(head);
-    if (detected === "unsupported") {
-      // a zip that declares another type up front (an OpenDocument text) says what it is
-      const verdict = isZip(head) ? zip.verdict(head) : null;
-      throw verdict && "message" in verdict ? new UserError("UNSUPPORTED_FILE_TYPE", verdict.message) : unsupported();
-    }
-    kind = detected;
-  };
-  const inspect: ChunkInspector = (chunk, offset) => {
-    if (offset + chunk.length > maxBytes) throw fileTooLarge(maxBytes);
-    if (!kind) {
-      head = Buffer.concat([head, chunk]);
-      if (head.length >= SNIFF_LENGTH) decide();
-    }
-    if (kind !== "csv" && kind !== "xls") zip.push(chunk);
-  };
-  const finish = (): SpreadsheetKind => {
-    if (!kind) decide();
-    if (kind === "xlsx") {
-      const verdict = zip.verdict(head);
-      if ("message" in verdict) throw new UserError("UNSUPPORTED_FILE_TYPE", verdict.message);
-    }
-    return kind!;
-  };
-  return { inspect, finish };
-}
-
-function unsupported() {
-  return new UserError("UNSUPPORTED_FILE_TYPE", UNSUPPORTED_FILE_MESSAGE);
-}
-
-/** FILE_TOO_LARGE, naming the limit. */
-export function fileTooLarge(maxBytes: number) {
-  const mib = Math.round((maxBytes / 1024 / 1024) * 10) / 10;
-  return new UserError("FILE_TOO_LARGE", `The file is larger than the ${mib} MiB limit.`);
-}
+import { storeFile } from "../storage/fileStore.js";
+import { fileTooLarge, uploadInspector } from "./uploadInspector.js";
 
 /**
  * Stores an uploaded spreadsheet and queues its import: the file, the `Import` (PENDING, QUEUED)

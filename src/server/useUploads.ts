@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createGraphQLError, type GraphQLParams, type Plugin } from "graphql-yoga";
 import { processRequest } from "graphql-upload-minimal";
 import type { ErrorCode } from "../errors.js";
-import { fileTooLarge } from "../imports/startImport.js";
+import { fileTooLarge } from "../imports/uploadInspector.js";
 import { coerceError } from "../lib.js";
 
 /** The largest `operations` or `map` part of a multipart request. */
