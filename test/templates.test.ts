@@ -132,11 +132,6 @@ describe("aliases", () => {
       'Column "email" has an empty alias.',
     ],
     [
-      "an alias with no letter or digit",
-      [{ key: "email", header: "Email", type: "EMAIL", aliases: ["--"] }],
-      'Column "email" has an alias with no letter or digit: "--".',
-    ],
-    [
       "an alias over 200 characters",
       [{ key: "email", header: "Email", type: "EMAIL", aliases: ["x".repeat(201)] }],
       'Column "email" has an alias over 200 characters.',

@@ -86,8 +86,6 @@ export function validateColumns(columns: readonly TemplateColumnDraft[]): Stored
       if (!alias) invalid(`Column "${key}" has an empty alias.`);
       if (alias.length > MAX_TEXT) invalid(`Column "${key}" has an alias over ${MAX_TEXT} characters.`);
       const normalized = normalizeHeader(alias);
-      // punctuation does not count in headers, so "--" would match nothing but other punctuation
-      if (!normalized) invalid(`Column "${key}" has an alias with no letter or digit: "${alias}".`);
       if (own.has(normalized)) continue; // its own header, key or alias again
       claim(alias, key, own);
       aliases.push(alias);

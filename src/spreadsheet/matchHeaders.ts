@@ -336,10 +336,12 @@ function headerWords(text: string): string[] {
 
 /**
  * How headers are compared for EXACT and ALIAS matches: case, accents, spaces and punctuation do
- * not count, so "Unit Price", "unit_price", "unitPrice" and "UNIT-PRICE" are all "unitprice".
+ * not count, so "Unit Price", "unit_price", "unitPrice" and "UNIT-PRICE" are all "unitprice";
+ * a header with no letter or digit is compared as written ("#").
  */
 export function normalizeHeader(text: string): string {
-  return headerWords(text).join("");
+  // a header of punctuation only ("#") is compared as written, or every such header would be equal
+  return headerWords(text).join("") || text.trim().replace(/\s+/g, " ");
 }
 
 function describeHeaders(sources: ReadonlyArray<{ header: string }>): string {

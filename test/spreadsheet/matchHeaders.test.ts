@@ -44,6 +44,10 @@ describe("matchHeaders", () => {
     const keys = ["Unit Price", "unit_price", "unitPrice", "UNIT-PRICE", " Ünit  Price. "].map(normalizeHeader);
     expect(new Set(keys)).toEqual(new Set(["unitprice"]));
     expect(normalizeHeader("E-mail")).toBe(normalizeHeader("email"));
+    // no letter or digit: as written, so "#" is not "—"
+    expect(normalizeHeader(" # ")).toBe("#");
+    const numbered: TemplateColumn[] = [{ key: "number", header: "#", type: "INTEGER", required: true }];
+    expect(matchHeaders(["—", "#"], numbered).mapping[0]).toMatchObject({ sourceIndex: 1, match: "EXACT" });
   });
 
   it("maps “Price (USD)” by similarity and “E-mail” by alias, with how alike they are", () => {
