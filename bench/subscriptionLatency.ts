@@ -75,8 +75,10 @@ export async function subscriptionLatency(app: App, databaseUrl: string): Promis
   await baseline.query("listen job_status");
   try {
     const { rows } = await sql.query<{ id: string }>(
-      `insert into imports (user_id, template_id, file_name, file_size, file_type)
-       select t.user_id, t.id, 'bench.csv', 0, 'csv' from import_templates t, generate_series(1, $2)
+      `insert into imports (user_id, template_id, file_name, file_size, file_type,
+         template_columns, decimal_separator, date_order)
+       select t.user_id, t.id, 'bench.csv', 0, 'csv', t.columns, t.decimal_separator, t.date_order
+       from import_templates t, generate_series(1, $2)
        where t.id = $1 returning id`,
       [templateId, SUBSCRIPTIONS],
     );

@@ -153,8 +153,10 @@ async function exportAndWait(token: string, variables: ExportInput) {
 /** A COMPLETED import made in SQL with exactly these records, for values no upload could carry. */
 async function seedImport(template: string, records: Array<Record<string, unknown>>) {
   const { rows } = await sql.query(
-    `insert into imports (user_id, template_id, status, phase, file_name, file_size, file_type, rows_imported)
-     select user_id, id, 'COMPLETED', 'DONE', 'seeded.csv', 0, 'csv', $2 from import_templates where id = $1
+    `insert into imports (user_id, template_id, status, phase, file_name, file_size, file_type, rows_imported,
+       template_columns, decimal_separator, date_order)
+     select user_id, id, 'COMPLETED', 'DONE', 'seeded.csv', 0, 'csv', $2, columns, decimal_separator, date_order
+     from import_templates where id = $1
      returning id`,
     [template, records.length],
   );
@@ -357,8 +359,10 @@ describe("export round trip", () => {
       { key: "n", header: "N", type: "INTEGER" },
     ]);
     const { rows } = await sql.query(
-      `insert into imports (user_id, template_id, status, phase, file_name, file_size, file_type)
-       select user_id, id, 'COMPLETED', 'DONE', 'many.csv', 0, 'csv' from import_templates where id = $1 returning id`,
+      `insert into imports (user_id, template_id, status, phase, file_name, file_size, file_type,
+         template_columns, decimal_separator, date_order)
+       select user_id, id, 'COMPLETED', 'DONE', 'many.csv', 0, 'csv', columns, decimal_separator, date_order
+       from import_templates where id = $1 returning id`,
       [template],
     );
     const count = 25_000;
@@ -627,8 +631,10 @@ describe("import error report", () => {
   it("lets go of its database connection when the client goes away mid-download", async () => {
     const template = await createTemplate(o.token, "Big report", orderColumns);
     const { rows } = await sql.query(
-      `insert into imports (user_id, template_id, status, phase, file_name, file_size, file_type, rows_failed)
-       select user_id, id, 'COMPLETED', 'DONE', 'big.csv', 0, 'csv', 30000 from import_templates where id = $1
+      `insert into imports (user_id, template_id, status, phase, file_name, file_size, file_type, rows_failed,
+         template_columns, decimal_separator, date_order)
+       select user_id, id, 'COMPLETED', 'DONE', 'big.csv', 0, 'csv', 30000, columns, decimal_separator, date_order
+       from import_templates where id = $1
        returning id`,
       [template],
     );

@@ -3,7 +3,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphql } from "./gql/index.js";
 import type { ImportOptions } from "./gql/graphql.js";
-import { uploadFile, waitForImport, xlsxFile } from "./helpers/imports.js";
+import { isSettled, uploadFile, waitForImport, xlsxFile } from "./helpers/imports.js";
 import { subscribe } from "./helpers/subscriptions.js";
 import { startTestApp, type TestApp } from "./helpers/testApp.js";
 import { JobStatusSubscription, SignUp } from "./operations.js";
@@ -127,14 +127,12 @@ async function newOwner() {
 
 type Owner = Awaited<ReturnType<typeof newOwner>>;
 
-const settled = (row: { status: string }) => ["COMPLETED", "FAILED", "NEEDS_REVIEW", "CANCELLED"].includes(row.status);
-
 /** Uploads over real multipart and waits until the import stops moving. */
 async function start(owner: Owner, file: Buffer, options?: ImportOptions) {
   const started = await uploadFile(t, owner.token, owner.templateId, file, "orders.xlsx", { options });
   if (!started.data) throw new Error(JSON.stringify(started.errors));
   const { id } = started.data.startImport;
-  await waitForImport(t.database.url, id, settled);
+  await waitForImport(t.database.url, id, isSettled);
   return id;
 }
 
@@ -148,7 +146,7 @@ async function read(owner: Owner, id: string) {
 async function andWait(owner: Owner, id: string, send: Promise<{ errors?: unknown }>) {
   const result = await send;
   expect(result.errors).toBeUndefined();
-  await waitForImport(t.database.url, id, settled);
+  await waitForImport(t.database.url, id, isSettled);
   return read(owner, id);
 }
 

@@ -101,7 +101,7 @@ async function recordHeader(pool: pg.Pool, importId: string, header: Spreadsheet
   await pool.query(
     `update imports set sheet_name = $2, sheets = $3, header_row = $4, encoding = $5, delimiter = $6,
        source_columns = $7, mapping = $8, phase = coalesce($9, phase)
-     where id = $1`,
+     where id = $1 and status = 'PROCESSING'`,
     [
       importId,
       sheetName,
@@ -184,10 +184,13 @@ async function importRows(
     }
     if (Date.now() - lastProgress >= PROGRESS_INTERVAL_MS) {
       lastProgress = Date.now();
-      await pool.query("update imports set rows_processed = $2 where id = $1", [importId, counts.total]);
+      await pool.query("update imports set rows_processed = $2 where id = $1 and status = 'PROCESSING'", [
+        importId,
+        counts.total,
+      ]);
     }
   }
-  await pool.query("update imports set phase = 'SAVING' where id = $1", [importId]);
+  await pool.query("update imports set phase = 'SAVING' where id = $1 and status = 'PROCESSING'", [importId]);
   if (valid.length) await write(() => insertRecords(tx, importId, valid));
   if (rejected.length) await write(() => insertRejected(tx, importId, rejected));
   await writing;

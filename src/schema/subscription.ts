@@ -9,7 +9,7 @@ builder.subscriptionFields((t) => ({
   jobStatus: t.field({
     type: JobRef,
     description:
-      "The job's current state first, then one event per change; completes after COMPLETED or FAILED. " +
+      "The job's current state first, then one event per change; completes after COMPLETED, FAILED or CANCELLED (not NEEDS_REVIEW). " +
       "NOT_FOUND for a missing id or someone else's job.",
     args: { id: t.arg.id({ required: true }) },
     subscribe: async (_root, { id }, ctx) => ctx.jobEvents.watchJob(await findOwnJob(ctx, id)),

@@ -1,5 +1,5 @@
 import ExcelJS from "exceljs";
-import { waitForJobRow } from "./jobs.js";
+import { FINAL_STATUSES, waitForJobRow } from "./jobs.js";
 import type { TestApp } from "./testApp.js";
 
 export interface ExportState {
@@ -11,7 +11,7 @@ export interface ExportState {
   file_id: string | null;
 }
 
-/** Resolves once the export's row satisfies `done` (by default: it is COMPLETED or FAILED). */
+/** Resolves once the export's row satisfies `done` (by default: it has ended, see FINAL_STATUSES). */
 export function waitForExport(
   databaseUrl: string,
   id: string,
@@ -22,7 +22,7 @@ export function waitForExport(
   return waitForJobRow(databaseUrl, "exports", columns, id, done, timeoutMs);
 }
 
-export const isFinalExport = (row: ExportState) => row.status === "COMPLETED" || row.status === "FAILED";
+export const isFinalExport = (row: ExportState) => FINAL_STATUSES.includes(row.status);
 
 /** A GET of a download path (`/exports/…` or a `downloadUrl`) on the test app, as a bearer of `token` when given. */
 export async function download(t: TestApp, path: string, token?: string) {

@@ -3,7 +3,7 @@ import ExcelJS from "exceljs";
 import { print } from "graphql";
 import type { ImportOptions, StartImportMutationVariables } from "../gql/graphql.js";
 import { GetImport, StartImport } from "../operations.js";
-import { waitForJobRow } from "./jobs.js";
+import { FINAL_STATUSES, waitForJobRow } from "./jobs.js";
 import type { TestApp } from "./testApp.js";
 
 /** The template the import tests use: every column type, two of them required. */
@@ -91,7 +91,11 @@ export interface ImportState {
   file_type: string;
 }
 
-export const isFinal = (row: ImportState) => row.status === "COMPLETED" || row.status === "FAILED";
+/** The import has ended. */
+export const isFinal = (row: ImportState) => FINAL_STATUSES.includes(row.status);
+
+/** The import has stopped moving: it ended, or waits in NEEDS_REVIEW. */
+export const isSettled = (row: ImportState) => isFinal(row) || row.status === "NEEDS_REVIEW";
 
 /**
  * Uploads a file as a real multipart request, waits for its import to end, and reads it back

@@ -1,9 +1,9 @@
 import pg from "pg";
-import { namesJob, waitForNotified } from "./jobs.js";
+import { FINAL_STATUSES, namesJob, waitForNotified } from "./jobs.js";
 
 /** One committed version of an import's or export's row, as `to_jsonb` spells it (snake_case). */
 export interface JobVersion {
-  status: "PENDING" | "PROCESSING" | "COMPLETED" | "FAILED";
+  status: "PENDING" | "PROCESSING" | "NEEDS_REVIEW" | "COMPLETED" | "FAILED" | "CANCELLED";
   attempts: number;
   error_message: string | null;
   /** Imports only. */
@@ -22,7 +22,8 @@ export const IMPORT_STATES_IN_ORDER = [
   "COMPLETED DONE",
 ];
 
-export const isFinalVersion = (v: JobVersion) => v.status === "COMPLETED" || v.status === "FAILED";
+/** The job has ended: no status follows. */
+export const isFinalVersion = (v: JobVersion) => FINAL_STATUSES.includes(v.status);
 
 /**
  * Installs, in a test's own database, the test-only triggers that `jobHistory` and `retryNow`
@@ -86,7 +87,7 @@ export async function recordJobHistory(databaseUrl: string): Promise<void> {
 
 /**
  * Every committed version of job `id`'s row, in commit order, once the newest satisfies `until`
- * (by default: COMPLETED or FAILED). `until` is checked on each `job_status` notification for the
+ * (by default: one of FINAL_STATUSES). `until` is checked on each `job_status` notification for the
  * job, so it should turn on a column that notifies (status, phase, counts, error_message).
  */
 export function jobHistory(

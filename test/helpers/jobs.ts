@@ -1,6 +1,9 @@
 import pg from "pg";
 import type { TestApp } from "./testApp.js";
 
+/** The statuses a job ends in; NEEDS_REVIEW waits for the user instead. */
+export const FINAL_STATUSES: readonly string[] = ["COMPLETED", "FAILED", "CANCELLED"];
+
 /**
  * Resolves with `read`'s answer once `done` accepts it. `read` runs once after LISTEN `channel`
  * (so a change between the two is not missed) and again on each notification whose payload
