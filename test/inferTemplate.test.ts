@@ -161,11 +161,29 @@ describe("inferImportTemplate", () => {
     expect(result.sampleRows.slice(0, 3).map((row) => row.paid)).toEqual([1, 1, 0]);
   });
 
+  it("passes over a title above the headers, as LibreOffice and Excel reports have", async () => {
+    const file = readFileSync(new URL("fixtures/real/libreoffice-utf8.csv", import.meta.url));
+    const result = await inferred(file, "report.csv");
+    expect(result.headerRow).toBe(3);
+    expect(result.columns.map((c) => c.header)).toEqual([
+      "Name",
+      "Quantity",
+      "Unit Price",
+      "Active",
+      "Ship Date",
+      "Ordered At",
+      "Contact Email",
+      "SKU",
+    ]);
+  });
+
   it("reads the sheet and header row it is told", async () => {
     const file = fixture("orders-openpyxl.xlsx");
     const titled = await inferred(file, "orders.xlsx", { sheet: "notes" });
-    expect(titled).toMatchObject({ sheetName: "Notes", headerRow: 1 });
-    expect(titled.columns).toEqual([
+    expect(titled).toMatchObject({ sheetName: "Notes", headerRow: 3 });
+    // told row 1, it takes the title for the header
+    const told = await inferred(file, "orders.xlsx", { sheet: "Notes", headerRow: 1 });
+    expect(told.columns).toEqual([
       { key: "stockCountOctober", header: "Stock count, October", type: "STRING", required: true, aliases: [] },
     ]);
 

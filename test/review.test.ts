@@ -13,6 +13,7 @@ const GetReview = graphql(`
     import(id: $id) {
       id
       status
+      phase
       backgroundJobId
       dryRun
       errorMessage
@@ -318,7 +319,7 @@ describe("a dry run", () => {
       dryRun: true,
     });
     const review = await read(owner, id);
-    expect(review).toMatchObject({ status: "NEEDS_REVIEW", rowsTotal: null, rowsImported: 0 });
+    expect(review).toMatchObject({ status: "NEEDS_REVIEW", phase: "DONE", rowsTotal: null, rowsImported: 0 });
     expect(review.errorMessage).toMatch(/^Missing required column\(s\): Unit Price\./);
     expect(review.mapping[1]).toMatchObject({ templateKey: "unitPrice", sourceIndex: null, match: "NONE" });
 

@@ -60,7 +60,8 @@ export function importJob(pool: pg.Pool): JobService {
         counts = await importRows(pool, tx, importId, { ...found, file_id: found.file_id }, job, dryRun);
       } catch (err) {
         if (!(err instanceof MappingError)) throw err;
-        await recordHeader(pool, importId, err.header);
+        // a dry run is done reading: the header is all a person needs to choose the mapping
+        await recordHeader(pool, importId, err.header, dryRun ? "DONE" : undefined);
         if (dryRun) return { status: "NEEDS_REVIEW", errorMessage: err.message };
         throw err;
       }
@@ -96,7 +97,7 @@ function noValidRows(counts: Counts): string | null {
 }
 
 /** What the header row holds and how it was matched, shown from the start of validation. */
-async function recordHeader(pool: pg.Pool, importId: string, header: SpreadsheetHeader, phase?: "VALIDATING") {
+async function recordHeader(pool: pg.Pool, importId: string, header: SpreadsheetHeader, phase?: "VALIDATING" | "DONE") {
   const { sheetName, sheets, rowNumber, encoding, delimiter, sourceColumns, mapping } = header;
   await pool.query(
     `update imports set sheet_name = $2, sheets = $3, header_row = $4, encoding = $5, delimiter = $6,

@@ -66,7 +66,7 @@ const MAX_KEY_LENGTH = 63;
 /**
  * Proposes a template for a sample file: reads the upload while the request is open, as a stream,
  * up to {@link INFER_ROWS} data rows after the header (`options.headerRow`, else the first
- * non-blank row), then stops and releases the rest of it. Each non-blank header cell becomes a
+ * full row near the top, below any title), then stops and releases the rest of it. Each non-blank header cell becomes a
  * column with a camelCase key, the narrowest type its values fit (STRING when it had none), and
  * `required` when none of those rows left it blank.
  *
@@ -148,8 +148,11 @@ async function* inspected(upload: Readable, maxBytes: number): AsyncGenerator<Bu
   }
 }
 
+/** How many non-blank rows at the top may hold the header, below titles and notes. */
+const HEADER_SEARCH_ROWS = 20;
+
 /**
- * The header row (`wanted`, 1-based, or the first non-blank row) and up to {@link INFER_ROWS}
+ * The header row (`wanted`, 1-based, or else see {@link pickHeader}) and up to {@link INFER_ROWS}
  * non-blank rows after it; no header row when the sheet has no non-blank row.
  *
  * @throws {PermanentImportError} `NO_HEADER_ROW` when the wanted row is blank or past the end.
@@ -160,7 +163,14 @@ async function readHeaderAndRows(
 ): Promise<{ headerRow: RawRow | null; rows: RawRow[] }> {
   let headerRow: RawRow | null = null;
   let sawRows = false;
+  let candidates: RawRow[] = [];
   const rows: RawRow[] = [];
+  const settle = () => {
+    const [header, ...after] = pickHeader(candidates);
+    headerRow = header ?? null;
+    rows.push(...after);
+    candidates = [];
+  };
   for (;;) {
     const next = await batches.next();
     if (next.done) break;
@@ -169,18 +179,33 @@ async function readHeaderAndRows(
       if (headerRow) {
         if (isBlankRow(row.cells)) continue;
         rows.push(row);
-        if (rows.length === INFER_ROWS) return { headerRow, rows };
+        if (rows.length >= INFER_ROWS) return { headerRow, rows: rows.slice(0, INFER_ROWS) };
       } else if (wanted === undefined) {
-        if (!isBlankRow(row.cells)) headerRow = row;
+        if (isBlankRow(row.cells)) continue;
+        candidates.push(row);
+        if (candidates.length === HEADER_SEARCH_ROWS) settle();
       } else if (row.rowNumber >= wanted) {
         if (row.rowNumber !== wanted || isBlankRow(row.cells)) throw blankHeaderRow(wanted);
         headerRow = row;
       }
     }
   }
+  if (candidates.length > 0) settle();
   // a sheet that ends above the wanted row; an empty one gets the caller's message
   if (!headerRow && wanted !== undefined && sawRows) throw blankHeaderRow(wanted);
   return { headerRow, rows };
+}
+
+/**
+ * Passes over a title or a note above the headers ("Q3 sales report", one cell): the header is the
+ * first of the top non-blank rows that fills at least half as many cells as the fullest of them,
+ * and at least two; else the first row. Returns the header and the rows after it.
+ */
+function pickHeader(candidates: readonly RawRow[]): RawRow[] {
+  const filled = candidates.map((row) => row.cells.filter((cell) => !isBlankCell(cell)).length);
+  const enough = Math.max(2, Math.ceil(Math.max(...filled) / 2));
+  const at = filled.findIndex((count) => count >= enough);
+  return candidates.slice(Math.max(at, 0));
 }
 
 function blankHeaderRow(rowNumber: number): PermanentImportError {
