@@ -134,6 +134,26 @@ const isCancelled = (version: { status: string }) => version.status === "CANCELL
 const codes = (result: { errors?: ReadonlyArray<{ extensions?: Record<string, unknown> }> }) =>
   result.errors?.map((e) => e.extensions?.code);
 
+/** How many cancels race for one job, and how often a race is run. */
+const RACERS = 10;
+const RACES = 3;
+
+/**
+ * Sends `RACERS` cancels of one job at once and sorts out the answers: exactly one may succeed;
+ * each of the others must be a BAD_USER_INPUT naming the CANCELLED the winner left, never a
+ * deadlock's INTERNAL_SERVER_ERROR.
+ */
+async function race(
+  cancel: () => Promise<{ errors?: ReadonlyArray<{ message: string; extensions?: Record<string, unknown> }> }>,
+  refused: string,
+) {
+  const results = await Promise.all(Array.from({ length: RACERS }, cancel));
+  const won = results.filter((r) => r.errors === undefined);
+  const lost = results.flatMap((r) => r.errors?.map((e) => `${String(e.extensions?.code)}: ${e.message}`) ?? []);
+  expect(won).toHaveLength(1);
+  expect(lost).toEqual(Array.from({ length: RACERS - 1 }, () => `BAD_USER_INPUT: ${refused}`));
+}
+
 describe("cancelImport", () => {
   let me: User;
   beforeAll(async () => {
@@ -255,6 +275,34 @@ describe("cancelImport", () => {
     // left for the next test's worker to find: cancel it, so it is nobody's business
     await api.request(CancelImport, { id: started.id }, me.token);
   });
+  it(`lets one of ${RACERS} concurrent cancels of a PENDING import win, and refuses the rest, ${RACES} times over`, async () => {
+    for (let i = 0; i < RACES; i++) {
+      const started = await upload(me, ordersCsv(3), "raced.csv");
+      await race(
+        () => api.request(CancelImport, { id: started.id }, me.token),
+        "Only a pending, running or in-review import can be cancelled; this one is CANCELLED.",
+      );
+      expect((await graphileJob(started.backgroundJobId!)).job).toBeUndefined();
+    }
+  });
+
+  it(`lets one of ${RACERS} concurrent cancels of a running import win, and refuses the rest, ${RACES} times over`, async () => {
+    for (let i = 0; i < RACES; i++) {
+      const started = await upload(me, ordersCsv(200_000), "raced.csv");
+      const { id } = started;
+      await withWorker(async (worker) => {
+        const ended = runEnd(worker, started.backgroundJobId!);
+        const running = await waitForImport(api.database.url, id, (row) => row.phase === "VALIDATING" || isFinal(row));
+        expect(running.status).toBe("PROCESSING");
+        await race(
+          () => api.request(CancelImport, { id }, me.token),
+          "Only a pending, running or in-review import can be cancelled; this one is CANCELLED.",
+        );
+        expect((await ended).error).toBeNull();
+      });
+      expect(await leftoversOf(id, me.id)).toEqual({ records: 0, row_errors: 0, rejected_rows: 0, stored_files: 0 });
+    }
+  });
 });
 
 describe("cancelExport", () => {
@@ -336,5 +384,22 @@ describe("cancelExport", () => {
     expect(again.errors![0]!.message).toBe("Only a pending or running export can be cancelled; this one is CANCELLED.");
     const other = await newUser();
     expect(codes(await api.request(CancelExport, { id }, other.token))).toEqual(["NOT_FOUND"]);
+  });
+
+  it(`lets one of ${RACERS} concurrent cancels of a PENDING export win, and refuses the rest, ${RACES} times over`, async () => {
+    for (let i = 0; i < RACES; i++) {
+      const requested = await api.request(
+        RequestExport,
+        { templateId: me.templateId, format: "CSV", importId },
+        me.token,
+      );
+      expect(requested.errors).toBeUndefined();
+      const { id, backgroundJobId } = requested.data!.requestExport;
+      await race(
+        () => api.request(CancelExport, { id }, me.token),
+        "Only a pending or running export can be cancelled; this one is CANCELLED.",
+      );
+      expect((await graphileJob(backgroundJobId!)).job).toBeUndefined();
+    }
   });
 });

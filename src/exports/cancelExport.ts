@@ -12,26 +12,26 @@ import { removeQueuedJob } from "../jobs/runJob.js";
  */
 export async function cancelExport({ db }: { db: Database }, found: Export): Promise<Export> {
   await withTransaction(db.pool, async (tx) => {
-    // the status check and the change are one step; `was` gives the job it clears, locked as the
-    // update itself is (see cancelImport.ts)
+    // lock the row first, then change it, as cancelImport.ts does and for the same reasons
     const {
-      rows: [cancelled],
-    } = await tx.query<{ background_job_id: string | null }>(
-      `update exports e set status = 'CANCELLED', background_job_id = null,
-         processing_completed_at = clock_timestamp(), error_message = null
-       from (select id, background_job_id from exports where id = $1 for no key update) was
-       where e.id = was.id and e.status in ('PENDING', 'PROCESSING')
-       returning was.background_job_id`,
+      rows: [was],
+    } = await tx.query<{ background_job_id: string | null; status: string }>(
+      "select background_job_id, status from exports where id = $1 for no key update",
       [found.id],
     );
-    if (!cancelled) {
-      const { rows } = await tx.query<{ status: string }>("select status from exports where id = $1", [found.id]);
+    const { rowCount } = await tx.query(
+      `update exports set status = 'CANCELLED', background_job_id = null,
+         processing_completed_at = clock_timestamp(), error_message = null
+       where id = $1 and status in ('PENDING', 'PROCESSING')`,
+      [found.id],
+    );
+    if (!was || rowCount === 0) {
       throw new UserError(
         "BAD_USER_INPUT",
-        `Only a pending or running export can be cancelled; this one is ${rows[0]?.status ?? found.status}.`,
+        `Only a pending or running export can be cancelled; this one is ${was?.status ?? found.status}.`,
       );
     }
-    if (cancelled.background_job_id) await removeQueuedJob(tx, cancelled.background_job_id);
+    if (was.background_job_id) await removeQueuedJob(tx, was.background_job_id);
   });
   return db.prisma.export.findUniqueOrThrow({ where: { id: found.id } });
 }

@@ -13,28 +13,31 @@ import { deleteStoredFile } from "../storage/fileStore.js";
  */
 export async function cancelImport({ db }: { db: Database }, found: Import): Promise<Import> {
   await withTransaction(db.pool, async (tx) => {
-    // the status check and the change are one step; `was` gives the job and file it clears, locked
-    // `for no key update` as the update itself is: `for update` would wait for the whole run, whose
-    // inserts hold `key share` on the row through their foreign keys
+    // lock the row first, then change it: one lock each, taken in turn, where an update joined to a
+    // locking select of the same row took two and deadlocked concurrent cancels. `for no key update`,
+    // as the update itself takes: `for update` would wait for the whole run, whose inserts hold
+    // `key share` on the row through their foreign keys
     const {
-      rows: [cancelled],
-    } = await tx.query<{ background_job_id: string | null; file_id: string | null }>(
-      `update imports i set status = 'CANCELLED', background_job_id = null, file_id = null,
-         processing_completed_at = clock_timestamp(), error_message = null
-       from (select id, background_job_id, file_id from imports where id = $1 for no key update) was
-       where i.id = was.id and i.status in ('PENDING', 'PROCESSING', 'NEEDS_REVIEW')
-       returning was.background_job_id, was.file_id`,
+      rows: [was],
+    } = await tx.query<{ background_job_id: string | null; file_id: string | null; status: string }>(
+      "select background_job_id, file_id, status from imports where id = $1 for no key update",
       [found.id],
     );
-    if (!cancelled) {
-      const { rows } = await tx.query<{ status: string }>("select status from imports where id = $1", [found.id]);
+    // a cancel that waited for another's lock reads the status that one left
+    const { rowCount } = await tx.query(
+      `update imports set status = 'CANCELLED', background_job_id = null, file_id = null,
+         processing_completed_at = clock_timestamp(), error_message = null
+       where id = $1 and status in ('PENDING', 'PROCESSING', 'NEEDS_REVIEW')`,
+      [found.id],
+    );
+    if (!was || rowCount === 0) {
       throw new UserError(
         "BAD_USER_INPUT",
-        `Only a pending, running or in-review import can be cancelled; this one is ${rows[0]?.status ?? found.status}.`,
+        `Only a pending, running or in-review import can be cancelled; this one is ${was?.status ?? found.status}.`,
       );
     }
-    if (cancelled.background_job_id) await removeQueuedJob(tx, cancelled.background_job_id);
-    if (cancelled.file_id) await deleteStoredFile(tx, cancelled.file_id);
+    if (was.background_job_id) await removeQueuedJob(tx, was.background_job_id);
+    if (was.file_id) await deleteStoredFile(tx, was.file_id);
     // a running import's rows are in its own transaction, which rolls back; these are a dry run's
     await tx.query("delete from import_row_errors where import_id = $1", [found.id]);
     await tx.query("delete from import_rejected_rows where import_id = $1", [found.id]);
