@@ -38,12 +38,15 @@ const MAX_FUZZY_LENGTH = 100;
 
 /**
  * Finds each template column in a header row, one-to-one (a file column fills at most one template
- * column), in three rounds:
- * 1. EXACT: the column's header, then its key, equals a header cell after {@link normalizeHeader}
- *    ("unit_price" = "Unit Price" = "unitPrice");
- * 2. ALIAS: one of the column's aliases does;
+ * column), in rounds:
+ * 1. ALIAS: one of the column's aliases equals a header cell after {@link normalizeHeader}. An
+ *    alias is a person's word for the column (often remembered from their own choice), so it wins
+ *    over a header that merely looks the same;
+ * 2. EXACT: the column's header, then its key, does ("unit_price" = "Unit Price" = "unitPrice");
+ *    a column's header beats another column's key;
  * 3. FUZZY: the most alike remaining pairs first, by {@link headerSimilarity}, down to
- *    {@link FUZZY_THRESHOLD}.
+ *    {@link FUZZY_THRESHOLD}. A pair with a rival nearly as alike (two prices for one price
+ *    column, one "Date" for two date columns) is left for a person to choose.
  * `picks` come first and win: such a column is MANUAL, unless the header picked would have
  * matched EXACT or ALIAS anyway.
  *
@@ -60,10 +63,16 @@ export function matchHeaders(
   rowNumber = 1,
   picks: readonly ColumnPick[] = [],
 ): HeaderMatch {
-  const sources = headers.flatMap((text, index) => {
+  const sources: Source[] = headers.flatMap((text, index) => {
     const header = text?.trim();
     return header ? [{ index, header, key: normalizeHeader(header) }] : [];
   });
+  const byKey = new Map<string, Source[]>();
+  for (const source of sources) {
+    const list = byKey.get(source.key);
+    if (list) list.push(source);
+    else byKey.set(source.key, [source]);
+  }
   const mapping: ColumnMapping[] = columns.map((column) => ({
     templateKey: column.key,
     templateHeader: column.header,
@@ -74,7 +83,7 @@ export function matchHeaders(
     score: null,
   }));
   const taken = new Set<number>();
-  const assign = (at: number, source: { index: number; header: string }, match: MatchKind, score: number | null) => {
+  const assign = (at: number, source: Source, match: MatchKind, score: number | null) => {
     mapping[at] = { ...mapping[at]!, sourceIndex: source.index, sourceHeader: source.header, match, score };
     taken.add(source.index);
   };
@@ -103,31 +112,36 @@ export function matchHeaders(
     assign(at, source, kind ?? "MANUAL", kind ? 1 : null);
   }
 
-  // EXACT on a header, then on a key (a column's header beats another column's key), then ALIAS
-  const rounds: Array<[MatchKind, (column: TemplateColumn) => string[]]> = [
+  const rounds: Array<[MatchKind, (column: TemplateColumn) => readonly string[]]> = [
+    ["ALIAS", (column) => column.aliases ?? []],
     ["EXACT", (column) => [column.header]],
     ["EXACT", (column) => [column.key]],
-    ["ALIAS", (column) => [...(column.aliases ?? [])]],
   ];
-  const claims = columns.map(() => [] as number[]);
+  // the header cells each column answers to, by kind: two of one kind make the column ambiguous
+  const claims = new Map<string, Set<number>>();
   for (const [kind, texts] of rounds) {
     columns.forEach((column, at) => {
       if (picked.has(at)) return;
-      const keys = new Set(texts(column).map(normalizeHeader));
-      for (const source of sources) {
-        if (!keys.has(source.key)) continue;
-        if (!claims[at]!.includes(source.index)) claims[at]!.push(source.index);
-        if (mapping[at]!.match === "NONE" && !taken.has(source.index)) assign(at, source, kind, 1);
+      const claim = `${kind} ${at}`;
+      for (const text of texts(column)) {
+        for (const source of byKey.get(normalizeHeader(text)) ?? []) {
+          if (!claims.has(claim)) claims.set(claim, new Set());
+          claims.get(claim)!.add(source.index);
+          if (mapping[at]!.match === "NONE" && !taken.has(source.index)) assign(at, source, kind, 1);
+        }
       }
     });
   }
   columns.forEach((column, at) => {
-    const [first, second] = claims[at]!;
-    if (second === undefined || mapping[at]!.sourceIndex !== first) return;
+    const { match, sourceIndex } = mapping[at]!;
+    const rivals = [...(claims.get(`${match} ${at}`) ?? [])].filter((index) => index !== sourceIndex);
+    const rival = rivals.find((index) => !taken.has(index));
+    if (picked.has(at) || sourceIndex === null || rival === undefined) return;
+    const [first, second] = sourceIndex < rival ? [sourceIndex, rival] : [rival, sourceIndex];
     problem ??= new PermanentImportError(
       "DUPLICATE_COLUMN",
       `The column “${column.header}” appears twice in the header row ` +
-        `(columns ${columnLetter(first!)} and ${columnLetter(second)}). ` +
+        `(columns ${columnLetter(first)} and ${columnLetter(second)}). ` +
         "Remove or rename one of them, or choose one in the mapping.",
     );
   });
@@ -137,10 +151,8 @@ export function matchHeaders(
     sources.filter((source) => !taken.has(source.index)),
     (at) => mapping[at]!.match === "NONE" && !picked.has(at),
   );
-  for (const { at, source, score } of candidates) {
-    if (score < FUZZY_THRESHOLD || mapping[at]!.match !== "NONE" || taken.has(source.index)) continue;
+  for (const { at, source, score } of unambiguous(candidates, mapping, taken))
     assign(at, source, "FUZZY", round(score));
-  }
 
   if (columns.length > 0 && mapping.every((m) => m.sourceIndex === null) && picks.length === 0) {
     problem = new PermanentImportError(
@@ -152,17 +164,27 @@ export function matchHeaders(
   }
   const missing = mapping.filter((m) => m.required && m.sourceIndex === null);
   if (missing.length > 0 && !problem) {
-    const where = rowNumber === 1 ? "" : ` in the header row (row ${rowNumber})`;
-    const closest = missing.flatMap((m) => {
-      const best = candidates.find((c) => columns[c.at]!.key === m.templateKey && c.score >= CLOSEST_FLOOR);
-      return best ? [`“${best.source.header}” for ${m.templateHeader} (${Math.round(best.score * 100)}% alike)`] : [];
-    });
-    problem = new PermanentImportError(
-      "MISSING_COLUMNS",
-      `Missing required column(s)${where}: ${missing.map((m) => m.templateHeader).join(", ")}. ` +
-        `The file's headers are: ${describeHeaders(sources)}.` +
-        (closest.length > 0 ? ` Closest: ${closest.join("; ")}.` : ""),
-    );
+    const sentences: string[] = [];
+    const notFound = missing.filter((m) => m.match === "NONE");
+    if (notFound.length > 0) {
+      const where = rowNumber === 1 ? "" : ` in the header row (row ${rowNumber})`;
+      const closest = notFound.flatMap((m) => {
+        const best = candidates.find((c) => columns[c.at]!.key === m.templateKey && c.score >= CLOSEST_FLOOR);
+        return best ? [`“${best.source.header}” for ${m.templateHeader} (${Math.round(best.score * 100)}% alike)`] : [];
+      });
+      sentences.push(
+        `Missing required column(s)${where}: ${notFound.map((m) => m.templateHeader).join(", ")}.`,
+        `The file's headers are: ${describeHeaders(sources)}.`,
+        ...(closest.length > 0 ? [`Closest: ${closest.join("; ")}.`] : []),
+      );
+    }
+    const leftEmpty = missing.filter((m) => m.match === "MANUAL");
+    if (leftEmpty.length > 0) {
+      sentences.push(
+        `The mapping leaves required column(s) empty: ${leftEmpty.map((m) => m.templateHeader).join(", ")}.`,
+      );
+    }
+    problem = new PermanentImportError("MISSING_COLUMNS", sentences.join(" "));
   }
 
   const matched: MatchedColumn[] = columns.map((column, at) => ({
@@ -172,6 +194,68 @@ export function matchHeaders(
   }));
   const ignoredHeaders = sources.filter((source) => !taken.has(source.index)).map((source) => source.header);
   return { rowNumber, columns: matched, ignoredHeaders, mapping, problem };
+}
+
+/** A non-blank header cell. */
+interface Source {
+  index: number;
+  header: string;
+  /** The header as {@link normalizeHeader} compares it. */
+  key: string;
+}
+
+/** Letters at least this alike, taken as a whole, are the same header mistyped. */
+const TYPO_SIMILARITY = 0.85;
+
+/** How much more alike the best pair must be than its rival to be taken without asking. */
+const AMBIGUITY_MARGIN = 0.05;
+
+/**
+ * The FUZZY pairs to take, best first, each above {@link FUZZY_THRESHOLD} and clear of rivals: a
+ * column with another free header nearly as alike, or a header nearly as alike to another open
+ * column, is skipped (the column stays NONE, and the header stays free for nobody else's sake).
+ */
+function unambiguous(candidates: readonly Candidate[], mapping: readonly ColumnMapping[], taken: ReadonlySet<number>) {
+  const byColumn = new Map<number, Candidate[]>();
+  const bySource = new Map<number, Candidate[]>();
+  for (const candidate of candidates) {
+    if (candidate.score < FUZZY_THRESHOLD - AMBIGUITY_MARGIN) break;
+    for (const [map, key] of [
+      [byColumn, candidate.at],
+      [bySource, candidate.source.index],
+    ] as const) {
+      const list = map.get(key);
+      if (list) list.push(candidate);
+      else map.set(key, [candidate]);
+    }
+  }
+  const usedSources = new Set(taken);
+  const doneColumns = new Set<number>();
+  const blockedSources = new Set<number>();
+  const chosen: Candidate[] = [];
+  const open = (c: Candidate) =>
+    mapping[c.at]!.match === "NONE" &&
+    !doneColumns.has(c.at) &&
+    !usedSources.has(c.source.index) &&
+    !blockedSources.has(c.source.index);
+  for (const candidate of candidates) {
+    if (candidate.score < FUZZY_THRESHOLD) break;
+    if (!open(candidate)) continue;
+    const near = (other: Candidate) =>
+      other !== candidate && other.score >= candidate.score - AMBIGUITY_MARGIN && open(other);
+    if (byColumn.get(candidate.at)!.some(near)) {
+      doneColumns.add(candidate.at); // two headers fit this column about equally
+      continue;
+    }
+    if (bySource.get(candidate.source.index)!.some(near)) {
+      blockedSources.add(candidate.source.index); // this header fits two columns about equally
+      continue;
+    }
+    chosen.push(candidate);
+    doneColumns.add(candidate.at);
+    usedSources.add(candidate.source.index);
+  }
+  return chosen;
 }
 
 /** How well a row would do as the header, see {@link scoreHeaders}. */
@@ -208,17 +292,17 @@ function exactOrAlias(column: TemplateColumn, key: string): "EXACT" | "ALIAS" | 
 
 interface Candidate {
   at: number;
-  source: { index: number; header: string };
+  source: Source;
   score: number;
 }
 
 /** Every (column, header) pair's similarity, most alike first; ties keep template, then file order. */
 function fuzzyCandidates(
   columns: readonly TemplateColumn[],
-  sources: ReadonlyArray<{ index: number; header: string }>,
+  sources: readonly Source[],
   open: (at: number) => boolean,
 ): Candidate[] {
-  const names = columns.map((column) => [column.header, column.key, ...(column.aliases ?? [])].map(headerWords));
+  const names = columns.map((column) => [column.header, column.key, ...(column.aliases ?? [])].map(meaningfulWords));
   if (sources.length * names.reduce((sum, list) => sum + list.length, 0) > MAX_FUZZY_PAIRS) return [];
   const texts = sources.map((source) => comparable(source.header.slice(0, MAX_FUZZY_LENGTH)));
   const candidates: Candidate[] = [];
@@ -239,13 +323,13 @@ function fuzzyCandidates(
  * is also tried without it, at a small discount.
  */
 export function headerSimilarity(a: string, b: string): number {
-  return similarityTo(comparable(a), headerWords(b));
+  return similarityTo(comparable(a), meaningfulWords(b));
 }
 
 /** A header's words, and its words without what is in brackets when that differs. */
 function comparable(text: string): { words: string[]; plain: string[] | null } {
   const plain = text.replace(/\([^)]*\)|\[[^\]]*\]/g, " ");
-  return { words: headerWords(text), plain: plain === text ? null : headerWords(plain) };
+  return { words: meaningfulWords(text), plain: plain === text ? null : meaningfulWords(plain) };
 }
 
 function similarityTo(text: { words: string[]; plain: string[] | null }, target: string[]): number {
@@ -253,10 +337,19 @@ function similarityTo(text: { words: string[]; plain: string[] | null }, target:
   return text.plain ? Math.max(whole, 0.95 * similarity(text.plain, target)) : whole;
 }
 
+/**
+ * How well header words `a` stand for column words `b`: the words matched, weighted towards how
+ * much of `a` they explain. A header with words the column lacks ("SKU Description" for "SKU") is
+ * likely another thing; one that lacks some of the column's words ("Price" for "Unit Price") is
+ * likely the same thing said shorter.
+ */
 function similarity(a: string[], b: string[]): number {
   if (a.length === 0 || b.length === 0) return 0;
   const [joinedA, joinedB] = [a.join(""), b.join("")];
-  const letters = 1 - editDistance(joinedA, joinedB) / Math.max(joinedA.length, joinedB.length);
+  // letters as a whole catch a typo across words; a few letters off in a short header ("Net price"
+  // for "Unit Price") is another word, not a typo
+  const lettersAlike = 1 - editDistance(joinedA, joinedB) / Math.max(joinedA.length, joinedB.length);
+  const letters = lettersAlike >= TYPO_SIMILARITY ? lettersAlike : 0;
   // each word of the shorter side takes its most alike free word of the other
   const [short, long] = a.length <= b.length ? [a, b] : [b, a];
   const free = [...long];
@@ -273,16 +366,19 @@ function similarity(a: string[], b: string[]): number {
       free.splice(bestAt, 1);
     }
   }
-  const dice = (2 * matched) / (a.length + b.length);
-  const containment = matched / short.length;
-  return Math.max(letters, (dice + containment) / 2);
+  if (matched === 0) return letters;
+  // F-measure with β = ½: explaining the header counts four times as much as covering the column
+  const precision = matched / a.length;
+  const recall = matched / b.length;
+  return Math.max(letters, (1.25 * precision * recall) / (0.25 * precision + recall));
 }
 
 /** 1 for equal words, 0.8 for an abbreviation, else by typos; 0 below three-quarters alike. */
 function wordSimilarity(a: string, b: string): number {
   if (a === b) return 1;
   const [short, long] = a.length <= b.length ? [a, b] : [b, a];
-  if (short.length >= 2 && short[0] === long[0] && isSubsequence(short, long)) return 0.8;
+  // an abbreviation: "Qty" for "quantity", "Desc" for "description" (two letters say too little)
+  if (short.length >= 3 && short[0] === long[0] && isSubsequence(short, long)) return 0.8;
   // at least a quarter of the longer word would have to be inserted
   if (long.length - short.length > long.length / 4) return 0;
   const score = 1 - editDistance(a, b) / long.length;
@@ -332,6 +428,16 @@ function headerWords(text: string): string[] {
     .toLowerCase()
     .split(/[^\p{L}\p{N}]+/u)
     .filter(Boolean);
+}
+
+/** Words that say nothing about what a column holds ("Price per unit" is "Price unit"). */
+const FILLER_WORDS = new Set(["a", "an", "and", "by", "for", "in", "of", "per", "the"]);
+
+/** A header's words as fuzzy matching weighs them: without {@link FILLER_WORDS}, unless that is all. */
+function meaningfulWords(text: string): string[] {
+  const words = headerWords(text);
+  const meaningful = words.filter((word) => !FILLER_WORDS.has(word));
+  return meaningful.length > 0 ? meaningful : words;
 }
 
 /**
