@@ -325,7 +325,9 @@ describe("a dry run", () => {
 
     const refused = await t.request(Confirm, { id }, owner.token);
     expect(codes(refused)).toEqual(["BAD_USER_INPUT"]);
-    expect(refused.errors![0]!.message).toMatch(/^There is nothing to import yet: Missing required column/);
+    expect(refused.errors![0]!.message).toMatch(
+      /^There is nothing to import yet\. Missing required column\(s\): Unit Price\. .*\. Fix the mapping and check again\.$/,
+    );
 
     const remapped = await andWait(
       owner,
@@ -366,6 +368,48 @@ describe("a dry run", () => {
     expect(late.errors![0]!.message).toBe("Only an import that is in review can be re-mapped; this one is COMPLETED.");
     const again = await t.request(Confirm, { id }, owner.token);
     expect(again.errors![0]!.message).toBe("Only an import that is in review can be confirmed; this one is COMPLETED.");
+  });
+
+  it("stays a dry run when retried in review, and drops picks made for another header row", async () => {
+    const owner = await newOwner();
+    // row 1 is a list of contacts; the real header is row 4
+    const csv =
+      "Client,Price,Mail\nBob,1,bob@example.com\n\nUnit Price,Product,Contact Email\n2.5,Widget,a@example.com\n";
+    const id = await start(owner, Buffer.from(csv), { dryRun: true, headerRow: 1 });
+    const picked = await andWait(
+      owner,
+      id,
+      t.request(UpdateMapping, { id, mapping: [{ templateKey: "name", sourceIndex: 0 }] }, owner.token),
+    );
+    expect(picked.mapping[0]).toMatchObject({ sourceHeader: "Client", match: "MANUAL" });
+
+    const moved = await andWait(owner, id, t.request(RetryWithOptions, { id, options: { headerRow: 4 } }, owner.token));
+    expect(moved).toMatchObject({ status: "NEEDS_REVIEW", dryRun: true, rowsImported: 1 });
+    // the pick of column A ("Client") was for row 1; in row 4 column A is Unit Price
+    expect(moved.mapping.map((m) => [m.sourceHeader, m.match])).toEqual([
+      ["Product", "EXACT"],
+      ["Unit Price", "EXACT"],
+      ["Contact Email", "EXACT"],
+      [null, "NONE"],
+    ]);
+    expect(await recordCount(id)).toBe(0);
+  });
+
+  it("quotes at most 64 characters of a key it does not know", async () => {
+    const owner = await newOwner();
+    const id = await start(owner, await xlsxFile(rows, ["Product", "Price (USD)", "E-mail", "Qty"]), {
+      dryRun: true,
+    });
+    const long = "k".repeat(100_000);
+    const refused = await t.request(
+      UpdateMapping,
+      { id, mapping: [{ templateKey: long, sourceIndex: 0 }] },
+      owner.token,
+    );
+    expect(codes(refused)).toEqual(["BAD_USER_INPUT"]);
+    expect(refused.errors![0]!.message).toBe(
+      `mapping names “${"k".repeat(64)}…”, which is not a column of the template. Its keys are: name, unitPrice, contact, quantity.`,
+    );
   });
 
   it("lets only one of two confirms at once through", async () => {

@@ -35,6 +35,9 @@ function invalid(message: string): never {
   throw new UserError("BAD_USER_INPUT", message);
 }
 
+/** A key as a message quotes it: what a client sent can be long. */
+const shown = (key: string) => `“${key.length > 64 ? `${key.slice(0, 64)}…` : key}”`;
+
 /**
  * Checks ImportOptions as a client sent them, against the columns of the template they are for;
  * BAD_USER_INPUT says what is wrong. Options not given are left out of the result, so it can be
@@ -79,23 +82,23 @@ export function validateMapping(
   return mapping.map(({ templateKey, sourceIndex = null }) => {
     if (!keys.has(templateKey)) {
       invalid(
-        `${name} names “${templateKey}”, which is not a column of the template. Its keys are: ${[...keys].join(", ")}.`,
+        `${name} names ${shown(templateKey)}, which is not a column of the template. Its keys are: ${[...keys].join(", ")}.`,
       );
     }
-    if (seenKeys.has(templateKey)) invalid(`${name} names “${templateKey}” twice.`);
+    if (seenKeys.has(templateKey)) invalid(`${name} names ${shown(templateKey)} twice.`);
     seenKeys.add(templateKey);
     if (sourceIndex !== null) {
       if (!Number.isInteger(sourceIndex) || sourceIndex < 0 || sourceIndex > MAX_COLUMN_INDEX) {
         invalid(
-          `${name}: sourceIndex for “${templateKey}” must be a 0-based column index from 0 to ${MAX_COLUMN_INDEX}.`,
+          `${name}: sourceIndex for ${shown(templateKey)} must be a 0-based column index from 0 to ${MAX_COLUMN_INDEX}.`,
         );
       }
       if (sourceIndexes && !sourceIndexes.has(sourceIndex)) {
-        invalid(`${name}: the file has no column with a header at sourceIndex ${sourceIndex} (for “${templateKey}”).`);
+        invalid(`${name}: the file has no column with a header at sourceIndex ${sourceIndex} (for ${shown(templateKey)}).`);
       }
       const other = seenSources.get(sourceIndex);
       if (other !== undefined) {
-        invalid(`${name} puts the file's column ${sourceIndex} into both “${other}” and “${templateKey}”.`);
+        invalid(`${name} puts the file's column ${sourceIndex} into both ${shown(other)} and ${shown(templateKey)}.`);
       }
       seenSources.set(sourceIndex, templateKey);
     }

@@ -39,14 +39,24 @@ export async function requeueImport(
   return enqueueJob(tx, "Import", id, config);
 }
 
-/** BAD_USER_INPUT for a request `requeueImport` refused: why, in words. */
-export function notRequeued(found: Import, action: string, from: readonly Status[]): UserError {
-  if (from.includes(found.status))
+/**
+ * BAD_USER_INPUT for a request `requeueImport` refused: why, in words, from the row as it is now
+ * (another request may have changed it since it was read).
+ */
+export async function notRequeued(tx: pg.PoolClient, id: string, action: string, from: readonly Status[]) {
+  const {
+    rows: [now],
+  } = await tx.query<{ status: Status; stored: boolean }>(
+    "select status, file_id is not null as stored from imports where id = $1",
+    [id],
+  );
+  if (now && from.includes(now.status) && !now.stored) {
     return new UserError("BAD_USER_INPUT", "This import's file is no longer stored; upload it again.");
+  }
   const states = from.map((status) => (status === "NEEDS_REVIEW" ? "in review" : status.toLowerCase()));
   return new UserError(
     "BAD_USER_INPUT",
-    `Only an import that is ${states.join(" or ")} can be ${action}; this one is ${found.status}.`,
+    `Only an import that is ${states.join(" or ")} can be ${action}; this one is ${now?.status ?? "gone"}.`,
   );
 }
 
@@ -54,24 +64,24 @@ const RETRYABLE: readonly Status[] = ["FAILED", "NEEDS_REVIEW"];
 
 /**
  * Runs a FAILED import, or one in review, again from its stored file. `options` given replace
- * the stored ones they name (a new mapping, another sheet; `dryRun` defaults to false, so a retry
- * with options saves unless it says otherwise); without them it runs as before.
+ * the stored ones they name (`dryRun` defaults to false, so a failed import retried with options
+ * saves unless they say otherwise); without them it runs as before. Picks of file columns belong
+ * to a header row, so another sheet or header row drops them unless a new mapping comes along. An
+ * import in review stays a dry run: only confirmImport saves what a person has not seen.
  */
 export function retryImport(
   { db, config }: { db: Database; config: Config },
   found: Import,
   options: ImportOptions | null,
 ): Promise<Import> {
+  const moved = options && (options.sheet !== undefined || options.headerRow !== undefined) && !options.mapping;
+  const dropped = moved ? "'{preview,mapping}'" : "'{preview}'";
+  const merged =
+    `((options - ${dropped}::text[]) || $2::jsonb)` +
+    ` || case when status = 'NEEDS_REVIEW' then '{"dryRun": true}'::jsonb else '{}'::jsonb end`;
   return withTransaction(db.pool, async (tx) => {
-    const retried = await requeueImport(
-      tx,
-      config,
-      found.id,
-      RETRYABLE,
-      "(options - 'preview') || $2::jsonb",
-      options ?? {},
-    );
-    if (!retried) throw notRequeued(found, "retried", RETRYABLE);
+    const retried = await requeueImport(tx, config, found.id, RETRYABLE, merged, options ?? {});
+    if (!retried) throw await notRequeued(tx, found.id, "retried", RETRYABLE);
     return retried;
   });
 }

@@ -32,7 +32,7 @@ export function updateImportMapping(
       mapping,
       dryRun: true,
     });
-    if (!queued) throw notRequeued(found, "re-mapped", IN_REVIEW);
+    if (!queued) throw await notRequeued(tx, found.id, "re-mapped", IN_REVIEW);
     return queued;
   });
 }
@@ -54,14 +54,14 @@ export function confirmImport({ db, config }: Deps, found: Import, rememberMappi
     if (review && (review.rows_total === null || review.rows_imported === 0)) {
       throw new UserError(
         "BAD_USER_INPUT",
-        `There is nothing to import yet: ${review.error_message ?? "no row is valid"}. Fix the mapping and check again.`,
+        `There is nothing to import yet. ${review.error_message ?? "No row is valid."} Fix the mapping and check again.`,
       );
     }
     const confirmed = await requeueImport(tx, config, found.id, IN_REVIEW, "options || $2::jsonb", {
       dryRun: false,
       preview: review && { rowsTotal: review.rows_total, rowsImported: review.rows_imported },
     });
-    if (!confirmed) throw notRequeued(found, "confirmed", IN_REVIEW);
+    if (!confirmed) throw await notRequeued(tx, found.id, "confirmed", IN_REVIEW);
     if (rememberMapping) {
       const picks = (confirmed.mapping as unknown as ColumnMapping[]).flatMap((m) =>
         m.match === "MANUAL" && m.sourceHeader !== null ? [{ templateKey: m.templateKey, header: m.sourceHeader }] : [],
