@@ -56,6 +56,22 @@ describe("text files through the API", () => {
     expect(imported).toMatchObject({ status: "COMPLETED", rowsImported: 10_001, encoding: "windows-1252" });
   });
 
+  it("fails a file that has UTF-8 characters first and, past the start its encoding is guessed from, a byte that is not", async () => {
+    // ä in UTF-8, a 70 KB row that carries the file past the 64 KiB, then é as the single byte 0xE9
+    const utf8 = `Name,Quantity,Unit Price\nä,1,2\n${"x".repeat(70_000)},2,3\n`;
+    const file = Buffer.concat([Buffer.from(utf8), Buffer.from("Café,3,4\n", "latin1")]);
+    const imported = await importText(file, "mixed.csv");
+    expect(imported).toMatchObject({
+      status: "FAILED",
+      rowsImported: 0,
+      errorMessage:
+        "The file starts as UTF-8 text but later has characters in another encoding, so it cannot be read reliably. " +
+        "Save it again as “CSV UTF-8 (Comma delimited)” and upload it again.",
+    });
+    // nothing of it is saved, "Ã¤" or otherwise
+    expect(imported.records).toEqual([]);
+  });
+
   it("imports Excel's “Unicode Text”: UTF-16 LE with a BOM, tab-separated", async () => {
     const text = "\ufeffName\tQuantity\tUnit Price\r\nZoë Ångström\t3\t2.5\r\n東京 Store\t12\t1\r\n";
     const file = Buffer.from(text, "utf16le");

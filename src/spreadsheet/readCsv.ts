@@ -160,7 +160,8 @@ async function* decodeText(
       sawUtf8 ||= !isAscii(whole);
       pending = bytes.subarray(complete);
       yield whole.toString("utf8");
-    } else if (sawUtf8) {
+    } else if (sawUtf8 || hasUtf8BeforeInvalid(bytes)) {
+      // a chunk can be large (the peeked 64 KiB and more come as one), so its own UTF-8 counts too
       throw new PermanentImportError("CORRUPT_FILE", MIXED_ENCODINGS);
     } else {
       onSwitch("windows-1252");
@@ -174,6 +175,17 @@ async function* decodeText(
     if (sawUtf8) throw new PermanentImportError("CORRUPT_FILE", MIXED_ENCODINGS);
     yield decodeSample(pending, "windows-1252");
   }
+}
+
+/**
+ * Whether `bytes`, which are not valid UTF-8, have a UTF-8 character before the first byte that
+ * makes them invalid: whether their first byte that is not ASCII starts a well-formed sequence.
+ */
+function hasUtf8BeforeInvalid(bytes: Uint8Array): boolean {
+  const i = bytes.findIndex((byte) => byte >= 0x80);
+  const lead = bytes[i] ?? 0;
+  const length = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 0;
+  return length > 0 && isUtf8(bytes.subarray(i, i + length));
 }
 
 function toImportError(error: unknown, rowsReadSoFar: number): Error {

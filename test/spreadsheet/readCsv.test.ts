@@ -128,6 +128,38 @@ describe("reading .csv", () => {
     });
   });
 
+  it("refuses a file that mixes encodings also when its UTF-8 and the byte that is not come in one chunk", async () => {
+    // ä in UTF-8, a row that carries the file past the 64 KiB sample, then é as the single byte 0xE9
+    const file = Buffer.concat([
+      Buffer.from(`Name,Quantity\nä,1\n${"x".repeat(70_000)},2\n`),
+      Buffer.from("caf\xe9,3\n", "latin1"),
+    ]);
+    // the peeked sample and what follows it up to the 0xE9 are one chunk, or the whole file is
+    for (const chunkSize of [1000, 100_000, file.length]) {
+      await expect(rawRows(file, chunkSize)).rejects.toMatchObject({
+        code: "CORRUPT_FILE",
+        message: expect.stringContaining("The file starts as UTF-8 text but later has characters in another encoding"),
+      });
+    }
+    // as does a BOM that says UTF-8 (it was read as "ï»¿" when the file switched to Windows-1252)
+    const bom = Buffer.concat([Buffer.from("\ufeffName,Quantity\n"), Buffer.from("caf\xe9,3\n", "latin1")]);
+    await expect(rawRows(bom, bom.length)).rejects.toMatchObject({ code: "CORRUPT_FILE" });
+    // and an ä past the sample, cut between two chunks, the second of which has the 0xE9 as well
+    const ascii = Buffer.from(`Name,Quantity\n${"x".repeat(70_000)},2\n`);
+    const split = Buffer.concat([ascii, Buffer.from("ä,1\n"), Buffer.from("caf\xe9,3\n", "latin1")]);
+    await expect(rawRows(split, ascii.length + 1)).rejects.toMatchObject({ code: "CORRUPT_FILE" });
+  });
+
+  it("reads a file that is ASCII up to its first byte that is not UTF-8 as Windows-1252, in one chunk too", async () => {
+    const file = Buffer.concat([
+      Buffer.from(`Name,Quantity\n${"x".repeat(70_000)},2\n`),
+      Buffer.from("caf\xe9 \x80,3\n", "latin1"),
+    ]);
+    const { info, rows } = await rawRows(file, file.length);
+    expect(info.encoding).toBe("windows-1252");
+    expect(rows.at(-1)?.cells).toEqual(["café €", "3"]);
+  });
+
   it("rejects a quote that is never closed", async () => {
     await expect(readFile('Name,Quantity\nA,1\n"B,2\nC,3\n', columns)).rejects.toMatchObject({
       code: "CORRUPT_FILE",
