@@ -26,6 +26,12 @@ const NARROWEST_FIRST: readonly ColumnType[] = ["INTEGER", "DECIMAL", "BOOLEAN",
 const MS_PER_DAY = 86_400_000;
 
 /**
+ * Text that starts with a zero and another digit, after an optional sign ("007", "-012", "00.5"):
+ * a code whose zeros matter, which a number would lose. Rules out INTEGER and DECIMAL, not dates.
+ */
+const ZERO_PADDED = /^[+-]?0[0-9]/;
+
+/**
  * Describes each non-blank header cell's column: a few sample values and the narrowest type all
  * of `rows` fit, so a person can see what a column holds and a template can be proposed for it.
  * Types are judged by the same coercers an import uses, with the same `options`, so a detected
@@ -55,7 +61,9 @@ export function profileColumns(
 /**
  * The narrowest of INTEGER, DECIMAL, BOOLEAN, DATE, DATETIME, EMAIL and STRING that every non-blank
  * cell fits, or `null` when there is no non-blank cell. Error cells (`#N/A`) fit no type and say
- * nothing about the column, so they are left out.
+ * nothing about the column, so they are left out. Zero-padded text ("007") is not a number, though
+ * the coercers would read it as one: importing it as 7 would lose what it says. A workbook's number
+ * cells are numbers whatever format showed them.
  */
 export function inferColumnType(cells: Iterable<Cell>, options: CoerceOptions = {}): ColumnType | null {
   const inference = new TypeInference(options);
@@ -89,6 +97,9 @@ class TypeInference {
   }
 
   private fits(type: ColumnType, coerce: Coercer, cell: Exclude<Cell, null | undefined>): boolean {
+    if ((type === "INTEGER" || type === "DECIMAL") && typeof cell === "string" && ZERO_PADDED.test(cell.trim())) {
+      return false;
+    }
     if (coerce(cell) instanceof CoercionFailure) return false;
     // the DATE coercer keeps the date of a date-time; a value with a time of day needs DATETIME
     return type !== "DATE" || isMidnight(this.toDateTime(cell));

@@ -17,6 +17,11 @@ describe("inferColumnType", () => {
     ["a date cell with a time of day", [utc(2024, 5, 31), utc(2024, 6, 1, 14, 30)], "DATETIME"],
     ["ISO date-times as text", ["2024-05-31", "2024-05-31T14:30:00Z"], "DATETIME"],
     ["addresses", ["ada@example.com", "mailto:Bob@Example.org"], "EMAIL"],
+    ["zero-padded codes as text, which a number would lose", ["007", "010", "12"], "STRING"],
+    ["a signed zero-padded code", ["-012", "+5"], "STRING"],
+    ["a zero-padded fraction", ["00.5", "1.5"], "STRING"],
+    ["zero, and fractions below one", ["0", "-0", "0.5", "-0.25", " 0 "], "DECIMAL"],
+    ["number cells, whatever a workbook's format showed", [7, 10, 0], "INTEGER"],
     ["text with a few numbers in it", ["apple", 12, "pear", 3.5], "STRING"],
     ["addresses and one name", ["ada@example.com", "Bob"], "STRING"],
     ["dates and one word", ["2024-05-31", "soon"], "STRING"],
@@ -37,6 +42,10 @@ describe("inferColumnType", () => {
     expect(inferColumnType(["31.05.2024", "01.06.2024"], { dateOrder: "DMY" })).toBe("DATE");
     expect(inferColumnType(["31.05.2024 14:30"], { dateOrder: "DMY" })).toBe("DATETIME");
     expect(inferColumnType(["31.05.2024"])).toBe("STRING");
+    // a leading zero rules out numbers only
+    expect(inferColumnType(["01.06.2024", "09.06.2024"], { dateOrder: "DMY" })).toBe("DATE");
+    expect(inferColumnType(["0,5", "0012,5"], { decimalSeparator: "COMMA" })).toBe("STRING");
+    expect(inferColumnType(["0,5", "12,5"], { decimalSeparator: "COMMA" })).toBe("DECIMAL");
   });
 });
 
@@ -55,6 +64,14 @@ describe("profileColumns", () => {
       { index: 2, header: "Notes", samples: [], detectedType: null },
       { index: 3, header: "Email", samples: [" x@example.com ", "y@example.com"], detectedType: "EMAIL" },
     ]);
+  });
+
+  it("types a column of zero-padded codes as text, as an import's source columns show it", () => {
+    const codes: RawRow[] = [
+      { rowNumber: 2, cells: ["007", 1] },
+      { rowNumber: 3, cells: ["010", 2] },
+    ];
+    expect(profileColumns(["SKU", "Qty"], codes).map((column) => column.detectedType)).toEqual(["STRING", "INTEGER"]);
   });
 
   it("names number and date header cells as Excel shows them", () => {
