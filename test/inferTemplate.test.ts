@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphql } from "./gql/index.js";
 import type { InferTemplateMutation, InferTemplateMutationVariables } from "./gql/graphql.js";
 import { startTestApp, type TestApp } from "./helpers/testApp.js";
-import { SignUp } from "./operations.js";
+import { CreateTemplate, SignUp } from "./operations.js";
+import { zipOf } from "./spreadsheet/fixtures.js";
 
 const InferTemplate = graphql(`
   mutation InferTemplate($file: Upload!, $sheet: String, $headerRow: Int) {
@@ -177,6 +178,28 @@ describe("inferImportTemplate", () => {
     ]);
   });
 
+  it("takes a header that fills fewer cells than the data rows below it", async () => {
+    // LibreOffice writes the header row's empty cells; the first data row fills all 7
+    const rows = Array.from({ length: 5 }, (_, i) => `Ada ${i},ada${i}@example.com,${i},x,y,z,w`);
+    const result = await inferred(Buffer.from(["Name,Email,,,,,", ...rows].join("\n")), "people.csv");
+    expect(result.headerRow).toBe(1);
+    expect(result.columns.map((c) => [c.header, c.type])).toEqual([
+      ["Name", "STRING"],
+      ["Email", "EMAIL"],
+    ]);
+  });
+
+  it("keeps zero-padded codes as text, so importing them keeps their zeros", async () => {
+    const file = Buffer.from("Code,Branch,Qty\n007,-012,1\n010,0042,20\n123,5,0\n");
+    const result = await inferred(file, "codes.csv");
+    expect(result.columns.map((c) => [c.key, c.type])).toEqual([
+      ["code", "STRING"],
+      ["branch", "STRING"],
+      ["qty", "INTEGER"],
+    ]);
+    expect(result.sampleRows[0]).toEqual({ code: "007", branch: "-012", qty: 1 });
+  });
+
   it("reads the sheet and header row it is told", async () => {
     const file = fixture("orders-openpyxl.xlsx");
     const titled = await inferred(file, "orders.xlsx", { sheet: "notes" });
@@ -200,6 +223,74 @@ describe("inferImportTemplate", () => {
         { sku: "A-1", count: 4 },
         { sku: "B-2", count: 0 },
       ],
+    });
+  });
+
+  describe("a proposal createImportTemplate accepts as it is", () => {
+    /** Saves `columns` as a template, the way a client passes a proposal on. */
+    const create = (columns: InferTemplateMutation["inferImportTemplate"]["columns"]) =>
+      t.request(CreateTemplate, { input: { name: `proposal ${randomUUID()}`, columns } }, token);
+
+    it("of a sheet 16,384 columns wide with one word for every header: its first 200 columns", async () => {
+      // 800 bytes: LibreOffice's repeat count stands for 16,384 header cells of the same word
+      const repeated = (cell: string) =>
+        `<table:table-row><table:table-cell table:number-columns-repeated="16384" ${cell}</table:table-cell></table:table-row>`;
+      const file = zipOf([
+        ["mimetype", "application/vnd.oasis.opendocument.spreadsheet"],
+        [
+          "content.xml",
+          '<?xml version="1.0" encoding="UTF-8"?>' +
+            '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" ' +
+            'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" ' +
+            'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" office:version="1.3">' +
+            '<office:body><office:spreadsheet><table:table table:name="Wide">' +
+            repeated('office:value-type="string"><text:p>a</text:p>') +
+            repeated('office:value-type="float" office:value="7"><text:p>7</text:p>').repeat(3) +
+            "</table:table></office:spreadsheet></office:body></office:document-content>",
+        ],
+        ["META-INF/manifest.xml", "<manifest/>"],
+      ]);
+      const started = Date.now();
+      const result = await inferred(file, "wide.ods");
+      // the time a person waits; the server answers no one else meanwhile
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(result.columns).toHaveLength(200);
+      expect(result.columns.slice(0, 3)).toEqual([
+        { key: "a", header: "a", type: "INTEGER", required: true, aliases: [] },
+        { key: "a2", header: "a 2", type: "INTEGER", required: true, aliases: [] },
+        { key: "a3", header: "a 3", type: "INTEGER", required: true, aliases: [] },
+      ]);
+      expect(result.columns.at(-1)).toMatchObject({ key: "a200", header: "a 200" });
+      expect(Object.keys(result.sampleRows[0]!)).toHaveLength(200);
+
+      const created = await create(result.columns);
+      expect(created.errors).toBeUndefined();
+      expect(created.data!.createImportTemplate.columns).toHaveLength(200);
+    }, 10_000);
+
+    it("of a csv with headers over 200 characters: cut to 200", async () => {
+      const long = `Total ${"very ".repeat(60)}long`;
+      // 199 characters and an emoji, which is two UTF-16 units: cut before it, not through it
+      const emoji = `${"x".repeat(199)}😀`;
+      const headers = [long, long, emoji, "Name"];
+      const file = Buffer.from(`${headers.map((h) => `"${h}"`).join(",")}\n1,2,3,Ada\n`);
+      const result = await inferred(file, "long.csv");
+      const cut = long.slice(0, 200).trimEnd();
+      expect(result.columns.map((c) => c.header)).toEqual([
+        cut,
+        `${long.slice(0, 198).trimEnd()} 2`,
+        "x".repeat(199),
+        "Name",
+      ]);
+      expect(result.columns.map((c) => c.key.length)).toEqual([63, 63, 63, 4]);
+      expect(result.columns[1]!.key).toMatch(/2$/);
+      for (const column of result.columns) expect(column.header.length).toBeLessThanOrEqual(200);
+
+      const created = await create(result.columns);
+      expect(created.errors).toBeUndefined();
+      expect(created.data!.createImportTemplate.columns.map((c) => c.header)).toEqual(
+        result.columns.map((c) => c.header),
+      );
     });
   });
 

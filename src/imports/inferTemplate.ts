@@ -22,7 +22,7 @@ export interface InferredTemplate {
   sheets: string[] | null;
   /** The header row as Excel numbers rows (1-based). */
   headerRow: number;
-  /** One column per non-blank header cell, in file order. */
+  /** One column per non-blank header cell, in file order, the first {@link MAX_COLUMNS} of them. */
   columns: Array<TemplateColumn & { aliases: string[] }>;
   /** The first data rows as the proposed template would store them, keyed by column key. */
   sampleRows: Array<Record<string, JsonValue>>;
@@ -62,13 +62,18 @@ export const INFER_ROWS = 1_000;
 const SAMPLE_ROWS = 10;
 /** Longest template key (see `KEY` in templateColumns.ts). */
 const MAX_KEY_LENGTH = 63;
+/** Most columns and longest header a template takes (`MAX_COLUMNS` and `MAX_TEXT` in templateColumns.ts). */
+const MAX_COLUMNS = 200;
+const MAX_HEADER_LENGTH = 200;
 
 /**
  * Proposes a template for a sample file: reads the upload while the request is open, as a stream,
- * up to {@link INFER_ROWS} data rows after the header (`options.headerRow`, else the first
- * full row near the top, below any title), then stops and releases the rest of it. Each non-blank header cell becomes a
+ * up to {@link INFER_ROWS} data rows after the header (`options.headerRow`, else see
+ * {@link pickHeader}), then stops and releases the rest of it. Each non-blank header cell becomes a
  * column with a camelCase key, the narrowest type its values fit (STRING when it had none), and
- * `required` when none of those rows left it blank.
+ * `required` when none of those rows left it blank. A template has at most {@link MAX_COLUMNS}
+ * columns, so only the first that many header cells are proposed (a sheet can be 16,384 wide) and a
+ * header is cut to {@link MAX_HEADER_LENGTH} characters: createImportTemplate accepts the proposal.
  *
  * The upload gets the same checks as startImport's, on the bytes read: the size limit and the
  * file type (a zip must hold a workbook; that is only known when the whole zip went by).
@@ -113,7 +118,7 @@ async function readSample(upload: Readable, maxBytes: number, options: InferOpti
       );
     }
     const coerceOptions: CoerceOptions = { date1904: info.date1904 };
-    const columns = proposeColumns(profileColumns(headerRow.cells, rows, coerceOptions), rows);
+    const columns = proposeColumns(profileColumns(proposedCells(headerRow), rows, coerceOptions), rows);
     return {
       sheetName: info.sheetName,
       sheets: kind === "csv" ? null : info.sheets,
@@ -162,13 +167,21 @@ async function readHeaderAndRows(
   wanted: number | undefined,
 ): Promise<{ headerRow: RawRow | null; rows: RawRow[] }> {
   let headerRow: RawRow | null = null;
+  let width = 0;
   let sawRows = false;
   let candidates: RawRow[] = [];
   const rows: RawRow[] = [];
+  const found = (header: RawRow) => {
+    headerRow = header;
+    width = proposedCells(header).length;
+  };
+  // cells past the proposed columns are never read again: a sheet 16,384 wide keeps 200 a row
+  const keep = (row: RawRow) =>
+    rows.push(row.cells.length > width ? { ...row, cells: row.cells.slice(0, width) } : row);
   const settle = () => {
     const [header, ...after] = pickHeader(candidates);
-    headerRow = header ?? null;
-    rows.push(...after);
+    if (header) found(header);
+    after.forEach(keep);
     candidates = [];
   };
   for (;;) {
@@ -178,7 +191,7 @@ async function readHeaderAndRows(
       sawRows = true;
       if (headerRow) {
         if (isBlankRow(row.cells)) continue;
-        rows.push(row);
+        keep(row);
         if (rows.length >= INFER_ROWS) return { headerRow, rows: rows.slice(0, INFER_ROWS) };
       } else if (wanted === undefined) {
         if (isBlankRow(row.cells)) continue;
@@ -186,7 +199,7 @@ async function readHeaderAndRows(
         if (candidates.length === HEADER_SEARCH_ROWS) settle();
       } else if (row.rowNumber >= wanted) {
         if (row.rowNumber !== wanted || isBlankRow(row.cells)) throw blankHeaderRow(wanted);
-        headerRow = row;
+        found(row);
       }
     }
   }
@@ -198,14 +211,27 @@ async function readHeaderAndRows(
 
 /**
  * Passes over a title or a note above the headers ("Q3 sales report", one cell): the header is the
- * first of the top non-blank rows that fills at least half as many cells as the fullest of them,
- * and at least two; else the first row. Returns the header and the rows after it.
+ * first of the top non-blank rows that fills two cells or more; else, a sheet of one column, the
+ * first row. Returns the header and the rows after it. A header may fill fewer cells than the data
+ * below it ("Name,Email,,,,,"), so it is not judged against the fullest row.
  */
 function pickHeader(candidates: readonly RawRow[]): RawRow[] {
-  const filled = candidates.map((row) => row.cells.filter((cell) => !isBlankCell(cell)).length);
-  const enough = Math.max(2, Math.ceil(Math.max(...filled) / 2));
-  const at = filled.findIndex((count) => count >= enough);
+  const at = candidates.findIndex((row) => filledCells(row, 2) >= 2);
   return candidates.slice(Math.max(at, 0));
+}
+
+/** How many of a row's cells are not blank, counting up to `enough`. */
+function filledCells(row: RawRow, enough: number): number {
+  let count = 0;
+  for (const cell of row.cells) if (!isBlankCell(cell) && ++count === enough) break;
+  return count;
+}
+
+/** The header's cells up to its {@link MAX_COLUMNS}th non-blank one; the columns after are not proposed. */
+function proposedCells(header: RawRow): readonly Cell[] {
+  let count = 0;
+  const end = header.cells.findIndex((cell) => !isBlankCell(cell) && ++count === MAX_COLUMNS);
+  return end === -1 ? header.cells : header.cells.slice(0, end + 1);
 }
 
 function blankHeaderRow(rowNumber: number): PermanentImportError {
@@ -223,24 +249,22 @@ interface ProposedColumn {
 
 /**
  * One template column per source column. Keys and headers are made unique (a suffix 2, 3, …),
- * also against each other after normalising, so createImportTemplate accepts the proposal as it is.
+ * also against each other after normalising, and headers are cut to {@link MAX_HEADER_LENGTH}, so
+ * createImportTemplate accepts the proposal as it is.
  */
 function proposeColumns(sources: readonly SourceColumn[], rows: readonly RawRow[]): ProposedColumn[] {
   const claimed = new Set<string>();
   const keys = new Set<string>();
+  const uniqueHeader = uniqueNames((base, n) => `${cut(base, MAX_HEADER_LENGTH - 1 - String(n).length)} ${n}`);
+  const uniqueKey = uniqueNames((base, n) => base.slice(0, MAX_KEY_LENGTH - String(n).length) + n);
   return sources.map(({ index, header: text, detectedType }) => {
-    const header = unique(
-      text,
-      (candidate) => !claimed.has(normalizeHeader(candidate)),
-      (base, n) => `${base} ${n}`,
-    );
+    const header = uniqueHeader(cut(text, MAX_HEADER_LENGTH), (candidate) => !claimed.has(normalizeHeader(candidate)));
     const own = normalizeHeader(header);
-    const key = unique(
+    const key = uniqueKey(
       keyFromHeader(text, index),
       (candidate) =>
         !keys.has(candidate.toLowerCase()) &&
         (normalizeHeader(candidate) === own || !claimed.has(normalizeHeader(candidate))),
-      (base, n) => base.slice(0, MAX_KEY_LENGTH - String(n).length) + n,
     );
     keys.add(key.toLowerCase());
     claimed.add(own).add(normalizeHeader(key));
@@ -249,12 +273,33 @@ function proposeColumns(sources: readonly SourceColumn[], rows: readonly RawRow[
   });
 }
 
-function unique(base: string, free: (candidate: string) => boolean, suffix: (base: string, n: number) => string) {
-  if (free(base)) return base;
-  for (let n = 2; ; n++) {
-    const candidate = suffix(base, n);
-    if (free(candidate)) return candidate;
-  }
+/**
+ * Makes names unique: `base` if it is free, else the first free `suffix(base, n)`, n = 2, 3, ….
+ * Each base remembers the n it stopped at: names only ever get taken, so a suffix found taken stays
+ * taken, and a row of 8,000 equal headers costs 8,000 tries, not 32 million.
+ */
+function uniqueNames(suffix: (base: string, n: number) => string) {
+  const next = new Map<string, number>();
+  return (base: string, free: (candidate: string) => boolean): string => {
+    let n = next.get(base);
+    if (n === undefined) {
+      if (free(base)) return base;
+      n = 2;
+    }
+    let candidate = suffix(base, n);
+    while (!free(candidate)) candidate = suffix(base, ++n);
+    next.set(base, n + 1);
+    return candidate;
+  };
+}
+
+/** `text` in at most `length` UTF-16 units, as a template counts them, cut between characters and trimmed. */
+function cut(text: string, length: number): string {
+  if (text.length <= length) return text;
+  return text
+    .slice(0, length)
+    .replace(/[\uD800-\uDBFF]$/, "")
+    .trimEnd();
 }
 
 /** A data row as the proposed template would store it; a cell that fits no type (`#N/A`) is null. */
