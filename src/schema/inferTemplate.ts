@@ -16,8 +16,9 @@ const InferredTemplateRef = builder.objectRef<InferredTemplate>("InferredTemplat
     columns: t.field({
       type: [TemplateColumnRef],
       description:
-        "One per non-blank header cell, in file order: a camelCase key, the narrowest type every value read " +
-        "fits (STRING when the column is empty), required when no row read left it blank.",
+        "One per non-blank header cell, in file order, at most 200 (a template's limit): a camelCase key, the " +
+        "narrowest type every value read fits (STRING when the column is empty; text such as 007 stays STRING), " +
+        "required when no row read left it blank.",
       resolve: (inferred) => inferred.columns,
     }),
     sampleRows: t.field({
@@ -33,8 +34,9 @@ builder.mutationFields((t) => ({
     type: InferredTemplateRef,
     description:
       "Reads a sample spreadsheet (multipart request) up to its first 1,000 data rows after the header and " +
-      "proposes a template for it. Saves nothing. The header is row headerRow (1-based), else the first " +
-      "non-blank row; sheet picks a workbook's sheet, else the first visible one with data.",
+      "proposes a template for it. Saves nothing. The header is row headerRow (1-based), else the first of the " +
+      "top rows with two or more filled cells (a title above it is passed over); sheet picks a workbook's sheet, " +
+      "else the first visible one with data.",
     args: {
       file: t.arg({ type: "Upload", required: true }),
       sheet: t.arg.string({ required: false }),
