@@ -94,7 +94,9 @@ export function validateMapping(
         );
       }
       if (sourceIndexes && !sourceIndexes.has(sourceIndex)) {
-        invalid(`${name}: the file has no column with a header at sourceIndex ${sourceIndex} (for ${shown(templateKey)}).`);
+        invalid(
+          `${name}: the file has no column with a header at sourceIndex ${sourceIndex} (for ${shown(templateKey)}).`,
+        );
       }
       const other = seenSources.get(sourceIndex);
       if (other !== undefined) {
