@@ -37,6 +37,23 @@ export interface Config {
    * When unset, one is generated once and kept in the database, which every process shares anyway.
    */
   signingSecret: string | undefined;
+  /**
+   * A worker that has not recorded a heartbeat for this long is taken for dead: any worker's sweep
+   * releases its jobs for another. @default 30
+   */
+  workerDeadAfterSeconds: number;
+  /**
+   * On SIGINT/SIGTERM, how long running jobs may take to finish before they are released for
+   * another worker. @default 25
+   */
+  shutdownGraceSeconds: number;
+  /**
+   * Most bytes one import may unpack from a file (zip entries inflated, worksheets parked on disk).
+   * @default 1073741824 (1 GiB)
+   */
+  maxUncompressedBytes: number;
+  /** Memory the thread that reads one file may use, in MB; past it the import fails. @default 512 */
+  parseMemoryMb: number;
 }
 
 const ROLES: readonly Role[] = ["all", "api", "worker"];
@@ -83,6 +100,10 @@ export function loadConfig(
     maxAttempts: integer(env, "MAX_ATTEMPTS", 5, 1),
     exportTtlHours: integer(env, "EXPORT_TTL_HOURS", 24, 1),
     signingSecret: readSigningSecret(env),
+    workerDeadAfterSeconds: integer(env, "WORKER_DEAD_AFTER_SECONDS", 30, 1),
+    shutdownGraceSeconds: integer(env, "SHUTDOWN_GRACE_SECONDS", 25, 0),
+    maxUncompressedBytes: integer(env, "MAX_UNCOMPRESSED_BYTES", 1024 ** 3, 1),
+    parseMemoryMb: integer(env, "PARSE_MEMORY_MB", 512, 32),
   } satisfies Config;
 }
 
