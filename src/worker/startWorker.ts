@@ -1,8 +1,11 @@
-import { Logger as WorkerLogger, run, type LogLevel, type Runner } from "graphile-worker";
+import { EventEmitter } from "node:events";
+import { Logger as WorkerLogger, run, type LogLevel, type Runner, type WorkerEvents } from "graphile-worker";
 import { crontab, taskList } from "../../tasks/index.js";
 import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
 import type { Logger } from "../logger.js";
+import { startHeartbeat } from "./heartbeat.js";
+import { sweepDeadWorkers } from "./sweepDeadWorkers.js";
 
 /** graphile-worker's log lines, as pino lines carrying the worker, task and job ids. */
 function workerLogger(logger: Logger): WorkerLogger {
@@ -18,14 +21,53 @@ function workerLogger(logger: Logger): WorkerLogger {
 /**
  * Runs the graphile-worker pool in this process. Signals are ours to handle: `runner.stop()` lets
  * running jobs finish, and releases them for another worker if they do not finish in time.
+ *
+ * While it runs, the process records a heartbeat every third of `workerDeadAfterSeconds` and then
+ * sweeps: the jobs of workers that stopped beating (killed, out of memory, their machine gone) are
+ * released and run again (see sweepDeadWorkers.ts). The heartbeat ends when the pool does, and
+ * its row is removed once `stop()` has let the running jobs finish.
  */
-export function startWorker(config: Config, db: Database, logger: Logger): Promise<Runner> {
-  return run({
+export async function startWorker(config: Config, db: Database, logger: Logger): Promise<Runner> {
+  // graphile-worker 0.17 locks jobs with its pool's id, announced as the pool is created
+  const events: WorkerEvents = new EventEmitter();
+  const workerIds: string[] = [];
+  events.on("pool:create", ({ workerPool }) => workerIds.push(workerPool.id));
+
+  const runner = await run({
     pgPool: db.pool,
     concurrency: config.workerConcurrency,
     noHandleSignals: true,
     logger: workerLogger(logger),
+    events,
     taskList: taskList({ pool: db.pool, prisma: db.prisma, config, logger }),
     crontab,
   });
+
+  const heartbeat = startHeartbeat({
+    pool: db.pool,
+    logger,
+    workerIds,
+    intervalMs: (config.workerDeadAfterSeconds * 1000) / 3,
+    afterBeat: async () => void (await sweepDeadWorkers({ pool: db.pool, config, logger })),
+  });
+  const stopBeating = () => heartbeat.dispose();
+  runner.promise.then(stopBeating, stopBeating);
+
+  return {
+    ...runner,
+    async stop(reason) {
+      try {
+        await runner.stop(reason);
+      } finally {
+        await heartbeat.dispose();
+      }
+    },
+    async kill(reason) {
+      try {
+        await runner.kill(reason);
+      } finally {
+        await heartbeat.dispose();
+      }
+    },
+  };
 }
