@@ -25,8 +25,9 @@ export interface App {
   /** The graphile-worker runner, when this process runs jobs. */
   worker: Runner | undefined;
   /**
-   * Graceful shutdown: stop accepting connections, close sockets, let running jobs finish (or
-   * release them), then close the database and stop the embedded PostgreSQL.
+   * Graceful shutdown: stop accepting connections and jobs; let running jobs finish for up to
+   * `config.shutdownGraceSeconds`, then release them; close sockets (1001); then close the database
+   * and stop the embedded PostgreSQL.
    */
   stop(): Promise<void>;
 }
@@ -36,8 +37,13 @@ export interface App {
  * called; each started part registers its own disposer, run in reverse order by `stop()`.
  */
 export async function startApp(config: Config, logger: Logger): Promise<App> {
+  // shutdown runs in two phases: every part stops taking new work at once (`halts`, in order), then
+  // each is disposed in reverse order of start, so jobs drain while sockets still carry their
+  // events, and the database (the embedded PostgreSQL with it) goes last
+  const halts: Array<() => void> = [];
   const disposers: Array<() => Promise<void> | void> = [];
   const stop = async () => {
+    for (const halt of halts.splice(0)) halt();
     for (const dispose of disposers.splice(0).reverse()) {
       try {
         await dispose();
@@ -62,14 +68,18 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
         server.once("error", reject);
         server.listen(config.port, config.host, resolve);
       });
-      disposers.push(async () => {
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        await ws.dispose();
+      let closed: Promise<void> | undefined;
+      halts.push(() => {
+        closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
+      });
+      disposers.push(async () => {
+        await ws.dispose(); // 1001 Going Away: clients reconnect to another API process
         // in-flight requests get a moment to finish; SSE streams never do, so they are cut after it
         const cut = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
         await closed;
         clearTimeout(cut);
+        logger.info("HTTP server and sockets closed");
       });
       const { port } = server.address() as AddressInfo;
       url = `http://localhost:${port}${yoga.graphqlEndpoint}`;
@@ -79,8 +89,11 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
 
     let runner: Runner | undefined;
     if (config.role !== "api") {
-      runner = await startWorker(config, db, logger);
-      disposers.push(() => runner?.stop());
+      const started = await startWorker(config, db, logger);
+      runner = started;
+      let stopping: Promise<void> | undefined;
+      halts.push(() => (stopping = started.stop()));
+      disposers.push(() => drainWorker(started, stopping ?? started.stop(), config.shutdownGraceSeconds, logger));
       logger.info({ concurrency: config.workerConcurrency }, "worker started");
     }
     return { url, fetch: fetchInProcess, db, worker: runner, stop };
@@ -88,4 +101,33 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     await stop();
     throw err;
   }
+}
+
+/**
+ * Waits for the jobs running when `stopping` began to finish, for up to `graceSeconds`; jobs still
+ * running then are released (graphile-worker's forceful shutdown fails them with a short backoff),
+ * so another worker, or this one's next start, runs them again. graphile-worker's own graceful
+ * shutdown waits for them however long they take.
+ */
+async function drainWorker(runner: Runner, stopping: Promise<void>, graceSeconds: number, logger: Logger) {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<"expired">(
+    (resolve) => (timer = setTimeout(() => resolve("expired"), graceSeconds * 1000)),
+  );
+  const drained = stopping.then(
+    () => "drained" as const,
+    (err: unknown) => {
+      logger.error({ err: coerceError(err) }, "the worker did not stop cleanly");
+      return "drained" as const;
+    },
+  );
+  const outcome = await Promise.race([drained, expired]);
+  clearTimeout(timer);
+  if (outcome === "drained") {
+    logger.info("worker stopped: no job is running");
+    return;
+  }
+  logger.warn({ graceSeconds }, `jobs still running after ${graceSeconds} s; releasing them for another worker`);
+  await runner.kill("shutdown grace period over");
+  logger.info("worker stopped: running jobs released");
 }

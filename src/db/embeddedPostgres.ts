@@ -24,7 +24,7 @@ export interface EmbeddedPostgres {
   dataDir: string;
   /** The postmaster's process id. */
   pid: number;
-  /** Fast shutdown; resolves once the server has exited. */
+  /** Stops the server once our connections have closed (cut after 2 s); resolves once it has exited. */
   stop(): Promise<void>;
 }
 

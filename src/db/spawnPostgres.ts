@@ -22,13 +22,15 @@ export interface SpawnPostgresOptions {
 /** A running `postgres` process. */
 export interface PostgresProcess {
   pid: number;
-  /** Fast shutdown; resolves once the server has exited. */
+  /** Shuts down (see `stop` below); resolves once the server has exited. */
   stop(): Promise<void>;
 }
 
 const READY_LINE = "database system is ready to accept connections";
 /** Beside the cluster: the pid of the process that started its PostgreSQL (see clearStalePostgres). */
 const OWNER_FILE = "xls-importer.owner";
+/** How long PostgreSQL waits for our connections to close when it stops, before it cuts them. */
+const SMART_SHUTDOWN_MS = 2_000;
 /** How long a stale PostgreSQL may take to shut down before we give up starting. */
 const STALE_STOP_TIMEOUT_MS = 30_000;
 
@@ -99,8 +101,15 @@ export async function spawnPostgres(options: SpawnPostgresOptions): Promise<Post
   return {
     pid: child.pid!,
     async stop() {
-      fastShutdown(); // "fast" shutdown: roll back open transactions, then exit cleanly
-      await exited;
+      if (child.exitCode === null && child.signalCode === null) {
+        // "smart" shutdown first: our own connections, closing as we stop, end on their own rather
+        // than being cut; any still open after a moment get a fast shutdown (rolled back, cut)
+        child.kill("SIGTERM");
+        const smart = setTimeout(fastShutdown, SMART_SHUTDOWN_MS);
+        await exited;
+        clearTimeout(smart);
+      }
+      logger.info({ pid: child.pid }, "embedded PostgreSQL stopped");
     },
   };
 }
