@@ -1,8 +1,8 @@
 import type pg from "pg";
+import type { Config } from "../config.js";
 import type { JobOutcome, JobService, RunningJob } from "../jobs/runJob.js";
 import {
   MappingError,
-  openSpreadsheet,
   PermanentImportError,
   type ParsedRow,
   type SpreadsheetHeader,
@@ -11,6 +11,13 @@ import {
 } from "../spreadsheet/index.js";
 import { deleteStoredFile, openStoredFile } from "../storage/fileStore.js";
 import type { ImportOptions } from "./importOptions.js";
+import { type FileReaders, fileReaders, type IsolatedSpreadsheet } from "./parseProcess.js";
+
+/** The settings reading a file obeys (see config.ts). */
+export type ReadingConfig = Pick<Config, "parseMemoryMb" | "maxUncompressedBytes">;
+
+/** config.ts's defaults, for a caller that passes no configuration. */
+const DEFAULT_READING: ReadingConfig = { parseMemoryMb: 512, maxUncompressedBytes: 1024 ** 3 };
 
 /** Rows written per insert statement: big enough to amortise the round trip, small enough to stay cheap. */
 const BATCH_ROWS = 2_000;
@@ -37,8 +44,12 @@ interface ImportRow {
  * file no retry can fix (damaged, unmatched columns, gone) fails at once. What the header row
  * holds and the mapping are written either way. The stored file is deleted on success and kept
  * otherwise, so the import can be confirmed or retried.
+ *
+ * The file is read in a child process with at most `reading.parseMemoryMb` of heap (see
+ * parseProcess.ts); a file that needs more fails for good, and the server keeps running.
  */
-export function importJob(pool: pg.Pool): JobService {
+export function importJob(pool: pg.Pool, reading: ReadingConfig = DEFAULT_READING): JobService {
+  const readers = fileReaders(reading.parseMemoryMb);
   return {
     kind: "Import",
     resetOnStart:
@@ -57,7 +68,16 @@ export function importJob(pool: pg.Pool): JobService {
       const dryRun = found.options.dryRun === true;
       let counts: Counts & { encoding: string | null };
       try {
-        counts = await importRows(pool, tx, importId, { ...found, file_id: found.file_id }, job, dryRun);
+        counts = await importRows(
+          pool,
+          tx,
+          importId,
+          { ...found, file_id: found.file_id },
+          job,
+          dryRun,
+          readers,
+          reading,
+        );
       } catch (err) {
         if (!(err instanceof MappingError)) throw err;
         // a dry run is done reading: the header is all a person needs to choose the mapping
@@ -134,19 +154,37 @@ async function importRows(
   row: ImportRow & { file_id: string },
   job: RunningJob,
   dryRun: boolean,
+  readers: FileReaders,
+  reading: ReadingConfig,
 ): Promise<Counts & { encoding: string | null }> {
   const { sheet: sheetName, headerRow, mapping } = row.options;
-  const sheet = await openSpreadsheet(
-    { open: () => openStoredFile(pool, row.file_id), kind: row.file_type },
-    row.template_columns,
-    {
+  const sheet = await readers.open(() => openStoredFile(pool, row.file_id), {
+    kind: row.file_type,
+    columns: row.template_columns,
+    options: {
       sheet: sheetName,
       headerRow,
       mapping,
       decimalSeparator: row.decimal_separator,
       dateOrder: row.date_order,
+      limits: { maxUncompressedBytes: reading.maxUncompressedBytes },
     },
-  );
+  });
+  try {
+    return await readRows(pool, tx, importId, sheet, job, dryRun);
+  } finally {
+    await sheet.close();
+  }
+}
+
+async function readRows(
+  pool: pg.Pool,
+  tx: pg.PoolClient,
+  importId: string,
+  sheet: IsolatedSpreadsheet,
+  job: RunningJob,
+  dryRun: boolean,
+): Promise<Counts & { encoding: string | null }> {
   // what was found in the file, shown with the phase that starts once it is known
   await recordHeader(pool, importId, sheet.header, "VALIDATING");
 
@@ -196,7 +234,7 @@ async function importRows(
   if (rejected.length) await write(() => insertRejected(tx, importId, rejected));
   await writing;
   // a text file can turn out to be Windows-1252 only past its start
-  return { ...counts, encoding: sheet.header.encoding };
+  return { ...counts, encoding: sheet.encoding };
 }
 
 /** One statement per batch: the rows travel as a single json parameter. */

@@ -1,0 +1,358 @@
+import { type ChildProcess, fork } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { Socket } from "node:net";
+import type { Readable } from "node:stream";
+import { fileURLToPath } from "node:url";
+import {
+  MappingError,
+  PermanentImportError,
+  type ParsedRow,
+  type PermanentImportErrorCode,
+  type ReadOptions,
+  type SpreadsheetHeader,
+  type SpreadsheetKind,
+  type TemplateColumn,
+} from "../spreadsheet/index.js";
+
+/**
+ * Reading a file runs in a child process whose JavaScript heap is capped at `PARSE_MEMORY_MB`: a
+ * file built to blow up in memory (a sharedStrings table of 300 million entries, a cell in column
+ * XFD on every row) kills that process, not the server, and its import fails with a message. A
+ * `worker_threads` thread with `resourceLimits` was tried first and does not do it: a thread that
+ * reaches its limit while V8 grows one large array, map or string aborts the whole process
+ * ("Reached heap limit", on Node 20 and 24 alike), because Node lets the thread finish its
+ * allocation with only 16 MB to spare.
+ *
+ * The parent keeps the database: it streams the stored file to the child as the child asks for it,
+ * and the child sends back the header, then the validated rows in batches, at most
+ * {@link BATCHES_IN_FLIGHT} unread at a time, so a slow database holds the child back rather than
+ * filling the parent's memory.
+ *
+ * Starting a child costs a second of CPU (tsx and the readers' libraries load), so a child that
+ * read a file to its end, or stopped at a fault of the file, reads the next one; one that crashed,
+ * ran out of memory or was stopped midway is not reused. An idle child exits after {@link IDLE_MS}.
+ */
+
+/** Rows per message from the child: few enough messages, small enough batches. */
+export const ROWS_PER_BATCH = 1_000;
+/** Batches the child may send ahead of the parent: one being written, one waiting. */
+export const BATCHES_IN_FLIGHT = 2;
+/** How long a child waits for its next file before it is stopped. */
+const IDLE_MS = 30_000;
+
+/** What the child needs to read a file: everything but the bytes, which it asks for. */
+export interface ReadRequest {
+  kind: SpreadsheetKind;
+  columns: readonly TemplateColumn[];
+  options: ReadOptions;
+}
+
+/** A failure in the child, as plain data: error classes do not survive the trip. */
+export type FailureData =
+  | { type: "mapping"; code: PermanentImportErrorCode; message: string; header: SpreadsheetHeader }
+  | { type: "permanent"; code: PermanentImportErrorCode; message: string }
+  | { type: "other"; name: string; message: string };
+
+/** Messages from the child, each naming the file (`session`) it is about. */
+export type ChildMessage = { session: number } & (
+  | { type: "read" }
+  | { type: "header"; header: SpreadsheetHeader }
+  | { type: "rows"; rows: ParsedRow[] }
+  | { type: "end"; encoding: string | null }
+  | { type: "failed"; failure: FailureData }
+);
+
+/** Messages to the child: a file to read, then its bytes as asked for, and a credit per batch read. */
+export type ParentMessage = { session: number } & (
+  { type: "open"; request: ReadRequest } | { type: "chunk"; data: Uint8Array | null } | { type: "more" }
+);
+
+/** What the child reports about a file, once read past the `read` requests. */
+type Report = Exclude<ChildMessage, { type: "read" | "failed" }>;
+
+/** A file opened in a child process: its header is known; its rows are read on demand. */
+export interface IsolatedSpreadsheet {
+  readonly header: SpreadsheetHeader;
+  /**
+   * The data rows after the header, in file order, as `OpenedSpreadsheet.rows()` gives them; can
+   * be iterated once. The child reads ahead by at most {@link BATCHES_IN_FLIGHT} batches.
+   */
+  rows(): AsyncGenerator<ParsedRow, void, undefined>;
+  /** A text file's encoding as known at the end (it can turn out to be Windows-1252 late). */
+  readonly encoding: string | null;
+  /** Stops reading (the child, unless it is done); safe to call more than once. */
+  close(): Promise<void>;
+}
+
+/** Opens files in child processes of `memoryMb` heap each; see the top of this file. */
+export interface FileReaders {
+  /**
+   * Opens `open()`'s bytes as `openSpreadsheet` would, in a child process, and waits for the header.
+   *
+   * @throws {PermanentImportError} as `openSpreadsheet` does, `TOO_LARGE` when the child ran out of
+   *   memory; {@link MappingError} with the header; an error of the byte stream unchanged; any
+   *   other failure of the child as a plain `Error` (a retry may help).
+   */
+  open(open: () => Readable, request: ReadRequest): Promise<IsolatedSpreadsheet>;
+}
+
+const ENTRY = fileURLToPath(new URL("./parseProcessEntry.ts", import.meta.url));
+
+/** The message a file gets when reading it needs more memory than `memoryMb`. */
+export function needsMoreMemory(memoryMb: number): PermanentImportError {
+  return new PermanentImportError("TOO_LARGE", `This file needs more memory than allowed (limit ${memoryMb} MB).`);
+}
+
+/** Child processes that read files with `memoryMb` of heap each, started as needed. */
+export function fileReaders(memoryMb: number): FileReaders {
+  const idle = new Set<ReaderProcess>();
+  const take = async () => {
+    for (const reader of idle) {
+      idle.delete(reader);
+      if (reader.alive) return reader;
+    }
+    return ReaderProcess.start(memoryMb);
+  };
+  return {
+    async open(open, request) {
+      const reader = await take();
+      const file = new ChildSpreadsheet(reader, reader.busy(), open, request, () => {
+        if (reader.idle(() => idle.delete(reader))) idle.add(reader);
+      });
+      await file.opened;
+      return file;
+    },
+  };
+}
+
+/** One child process, reading one file at a time. */
+class ReaderProcess {
+  private session: ChildSpreadsheet | null = null;
+  private sessions = 0;
+  private idleTimer: NodeJS.Timeout | null = null;
+  /** Set once it exited: it cannot read another file. */
+  private gone = false;
+  private stderr = "";
+  readonly exited: Promise<void>;
+
+  static async start(memoryMb: number): Promise<ReaderProcess> {
+    // its temporary files (parked worksheets) go here, so they go with it however it ends
+    const directory = await mkdtemp(path.join(tmpdir(), "import-read-"));
+    return new ReaderProcess(memoryMb, directory);
+  }
+
+  private constructor(
+    private readonly memoryMb: number,
+    directory: string,
+  ) {
+    const child = fork(ENTRY, [], {
+      execArgv: ["--import", "tsx", `--max-old-space-size=${memoryMb}`],
+      env: { ...process.env, IMPORT_READ_TMPDIR: directory },
+      serialization: "advanced",
+      stdio: ["ignore", "ignore", "pipe", "ipc"],
+    });
+    this.child = child;
+    child.stderr?.setEncoding("utf8").on("data", (text: string) => (this.stderr = (this.stderr + text).slice(-8192)));
+    child.on("message", (message: ChildMessage) => this.session?.receive(message));
+    child.on("error", (err) => this.session?.fail(err));
+    this.exited = new Promise((resolve) => {
+      child.on("close", (code, signal) => {
+        this.gone = true;
+        this.session?.fail(this.exitError(code, signal));
+        void rm(directory, { recursive: true, force: true }).finally(resolve);
+      });
+    });
+  }
+
+  private readonly child: ChildProcess;
+
+  get alive(): boolean {
+    return !this.gone && this.child.connected;
+  }
+
+  /** Takes the process for a new file; returns the file's session number. */
+  busy(): number {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.refs("ref");
+    return ++this.sessions;
+  }
+
+  /** From now on, what the child says goes to `session`; if it already exited, `session` fails. */
+  attach(session: ChildSpreadsheet) {
+    this.session = session;
+    if (this.gone) session.fail(new Error("The file reader stopped unexpectedly."));
+  }
+
+  /**
+   * Back to waiting for a file, stopped after {@link IDLE_MS}; holds the server's exit for nothing.
+   * Returns false when the process is gone, so it cannot be reused.
+   */
+  idle(onStop: () => void): boolean {
+    this.session = null;
+    if (!this.alive) return false;
+    this.refs("unref");
+    this.idleTimer = setTimeout(() => {
+      onStop();
+      void this.stop();
+    }, IDLE_MS).unref();
+    return true;
+  }
+
+  send(message: ParentMessage) {
+    if (this.child.connected) this.child.send(message, () => undefined);
+  }
+
+  /** An idle child, its channel and its stderr keep the server's event loop waiting for nothing. */
+  private refs(how: "ref" | "unref") {
+    this.child[how]();
+    this.child.channel?.[how]();
+    (this.child.stderr as Socket | null)?.[how]();
+  }
+
+  async stop(): Promise<void> {
+    this.session = null;
+    this.child.kill("SIGKILL");
+    await this.exited;
+  }
+
+  private exitError(code: number | null, signal: NodeJS.Signals | null): Error {
+    if (/heap out of memory|invalid size error|allocation failed/i.test(this.stderr)) {
+      return needsMoreMemory(this.memoryMb);
+    }
+    return new Error(`The file reader stopped unexpectedly (${signal ?? `exit code ${code}`}).`);
+  }
+}
+
+/** One file read by a {@link ReaderProcess}. */
+class ChildSpreadsheet implements IsolatedSpreadsheet {
+  header!: SpreadsheetHeader;
+  encoding: string | null = null;
+  /** Resolves once the header came, rejects as `open` is documented to. */
+  readonly opened: Promise<void>;
+  private readonly reports: Report[] = [];
+  private failure: { error: unknown } | null = null;
+  private wake: (() => void) | null = null;
+  private readonly input: Readable;
+  private readonly chunks: AsyncIterator<Buffer>;
+  /** The child is done with this file and can read another. */
+  private done = false;
+  private closed: Promise<void> | null = null;
+  private started = false;
+
+  constructor(
+    private readonly reader: ReaderProcess,
+    private readonly session: number,
+    open: () => Readable,
+    request: ReadRequest,
+    private readonly release: () => void,
+  ) {
+    this.input = open();
+    this.chunks = this.input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    reader.attach(this);
+    reader.send({ session: this.session, type: "open", request });
+    this.opened = this.next().then(
+      (first) => {
+        if (first.type !== "header") throw new Error(`The file reader answered ${first.type} before the header.`);
+        this.header = first.header;
+        this.encoding = first.header.encoding;
+      },
+      async (err: unknown) => {
+        await this.close();
+        throw err;
+      },
+    );
+  }
+
+  receive(message: ChildMessage) {
+    if (message.session !== this.session) return;
+    switch (message.type) {
+      case "read":
+        this.chunks.next().then(
+          ({ done, value }) => {
+            if (!this.closed) this.reader.send({ session: this.session, type: "chunk", data: done ? null : value });
+          },
+          (err: unknown) => this.fail(err), // the storage's own error: a retry may help
+        );
+        return;
+      case "failed":
+        // a fault of the file, caught: the child is fine for the next one
+        this.done = message.failure.type !== "other";
+        return this.fail(fromFailureData(message.failure));
+      case "end":
+        this.done = true;
+    }
+    this.reports.push(message);
+    this.wake?.();
+  }
+
+  /** Only the first failure counts: the child's own report comes before its exit. */
+  fail(error: unknown) {
+    this.failure ??= { error };
+    this.wake?.();
+  }
+
+  private async next(): Promise<Report> {
+    for (;;) {
+      const report = this.reports.shift();
+      if (report) return report;
+      if (this.failure) throw this.failure.error;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = null;
+    }
+  }
+
+  async *rows(): AsyncGenerator<ParsedRow, void, undefined> {
+    if (this.started) throw new Error("The rows of a spreadsheet can only be read once");
+    this.started = true;
+    try {
+      for (;;) {
+        const report = await this.next();
+        if (report.type === "end") {
+          this.encoding = report.encoding;
+          return;
+        }
+        if (report.type !== "rows") throw new Error(`The file reader sent ${report.type} among its rows.`);
+        yield* report.rows;
+        this.reader.send({ session: this.session, type: "more" });
+      }
+    } finally {
+      await this.close();
+    }
+  }
+
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      this.input.destroy();
+      if (this.done) this.release();
+      else await this.reader.stop();
+    })();
+    return this.closed;
+  }
+}
+
+/** What the child sends for an error it caught (see {@link FailureData}). */
+export function toFailureData(err: unknown): FailureData {
+  if (err instanceof MappingError) {
+    // the header's `problem` is this very error, rebuilt on the other side
+    return { type: "mapping", code: err.code, message: err.message, header: { ...err.header, problem: null } };
+  }
+  if (err instanceof PermanentImportError) return { type: "permanent", code: err.code, message: err.message };
+  const error = err instanceof Error ? err : new Error(String(err));
+  return { type: "other", name: error.name, message: error.message };
+}
+
+/** The error classes back, from {@link toFailureData}'s plain data. */
+function fromFailureData(failure: FailureData): Error {
+  switch (failure.type) {
+    case "mapping": {
+      const problem = new PermanentImportError(failure.code, failure.message);
+      return new MappingError(problem, { ...failure.header, problem });
+    }
+    case "permanent":
+      return new PermanentImportError(failure.code, failure.message);
+    case "other":
+      return Object.assign(new Error(failure.message), { name: failure.name });
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * The child process that reads files for imports, one at a time (started by parseProcess.ts, which
+ * says why): it opens a file as `openSpreadsheet` does, its bytes asked from the parent a chunk at
+ * a time, and sends back the header, then the validated rows in batches, waiting for a credit
+ * whenever {@link BATCHES_IN_FLIGHT} are unread. Every message names the file's session, so
+ * nothing late from one file is taken for the next.
+ */
+import { Readable } from "node:stream";
+import { openSpreadsheet, type ParsedRow } from "../spreadsheet/index.js";
+import {
+  BATCHES_IN_FLIGHT,
+  type ChildMessage,
+  type ParentMessage,
+  type ReadRequest,
+  ROWS_PER_BATCH,
+  toFailureData,
+} from "./parseProcess.js";
+
+// Ctrl+C signals the whole process group: the parent decides when reading stops, and a parent
+// that is gone (even killed) closes the channel
+process.on("SIGINT", () => undefined);
+process.on("SIGTERM", () => undefined);
+process.on("disconnect", () => process.exit(0));
+// temporary files (parked worksheets) go where the parent removes them however this process ends
+process.env.TMPDIR = process.env.IMPORT_READ_TMPDIR;
+
+/** The file being read. */
+let session = 0;
+let chunkWaiter: ((data: Buffer | null) => void) | null = null;
+let creditWaiter: (() => void) | null = null;
+let credits = BATCHES_IN_FLIGHT;
+
+process.on("message", (message: ParentMessage) => {
+  if (message.type === "open") {
+    session = message.session;
+    chunkWaiter = creditWaiter = null;
+    credits = BATCHES_IN_FLIGHT;
+    void read(message.session, message.request);
+    return;
+  }
+  if (message.session !== session) return;
+  if (message.type === "chunk") {
+    const { data } = message;
+    chunkWaiter?.(data && Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+  } else {
+    credits++;
+    creditWaiter?.();
+  }
+});
+
+function send(message: ChildMessage): Promise<void> {
+  return new Promise((resolve, reject) =>
+    process.send!(message, (err: Error | null) => (err ? reject(err) : resolve())),
+  );
+}
+
+/** The file's bytes, a chunk per request to the parent. */
+async function* fileChunks(id: number): AsyncGenerator<Buffer, void, undefined> {
+  for (;;) {
+    const chunk = await new Promise<Buffer | null>((resolve) => {
+      chunkWaiter = resolve;
+      void send({ session: id, type: "read" });
+    });
+    chunkWaiter = null;
+    if (!chunk) return;
+    yield chunk;
+  }
+}
+
+async function sendRows(id: number, rows: ParsedRow[]) {
+  while (credits === 0) await new Promise<void>((resolve) => (creditWaiter = resolve));
+  creditWaiter = null;
+  credits--;
+  await send({ session: id, type: "rows", rows });
+}
+
+async function read(id: number, { kind, columns, options }: ReadRequest) {
+  try {
+    const sheet = await openSpreadsheet({ stream: Readable.from(fileChunks(id)), kind }, columns, options);
+    await send({ session: id, type: "header", header: sheet.header });
+    let batch: ParsedRow[] = [];
+    for await (const row of sheet.rows()) {
+      batch.push(row);
+      if (batch.length < ROWS_PER_BATCH) continue;
+      await sendRows(id, batch);
+      batch = [];
+    }
+    if (batch.length > 0) await sendRows(id, batch);
+    await send({ session: id, type: "end", encoding: sheet.header.encoding });
+  } catch (err) {
+    await send({ session: id, type: "failed", failure: toFailureData(err) });
+  }
+}
