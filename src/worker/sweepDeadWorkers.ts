@@ -124,7 +124,9 @@ async function sweepJobs(
 ): Promise<void> {
   const { table } = JOB_KINDS[kind];
   const say = messages(kind);
-  // a row a live run is writing is locked by it, and not ours to change: skip it
+  // a run holds a key-share lock on its row (its records reference it): "no key update" does not
+  // wait for it, so a run whose worker vanished without its connection closing does not hold
+  // this up; "skip locked" passes over a row another request is changing right now
   const { rows } = await tx.query<{ id: string; job_id: string | null; crashes: number; crashed: boolean }>(
     `select t.id, t.background_job_id as job_id, t.crashes, coalesce(t.background_job_id = any($1::text[]), false) as crashed
      from ${table} t
@@ -132,7 +134,7 @@ async function sweepJobs(
        t.background_job_id = any($1::text[])
        or (t.updated_at < now() - make_interval(secs => $2) and not ${heldByLiveWorker("t.background_job_id", "$2")})
      )
-     for update of t skip locked`,
+     for no key update of t skip locked`,
     [crashedJobs, config.workerDeadAfterSeconds],
   );
   for (const row of rows) {
