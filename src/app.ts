@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import type { Runner } from "graphile-worker";
+import type pg from "pg";
 import type { Config } from "./config.js";
 import { openDatabase, type Database } from "./db/database.js";
 import type { Logger } from "./logger.js";
@@ -91,9 +92,19 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     if (config.role !== "api") {
       const started = await startWorker(config, db, logger);
       runner = started;
+      // graphile-worker locks a job with its pool's id: remembered, to release the jobs of a shutdown
+      const poolIds = new Set<string>();
+      started.events.on("job:start", ({ worker }) => poolIds.add(worker.workerPool.id));
       let stopping: Promise<void> | undefined;
       halts.push(() => (stopping = started.stop()));
-      disposers.push(() => drainWorker(started, stopping ?? started.stop(), config.shutdownGraceSeconds, logger));
+      disposers.push(() =>
+        drainWorker(started, stopping ?? started.stop(), {
+          graceSeconds: config.shutdownGraceSeconds,
+          pool: db.pool,
+          poolIds,
+          logger,
+        }),
+      );
       logger.info({ concurrency: config.workerConcurrency }, "worker started");
     }
     return { url, fetch: fetchInProcess, db, worker: runner, stop };
@@ -104,12 +115,19 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
 }
 
 /**
- * Waits for the jobs running when `stopping` began to finish, for up to `graceSeconds`; jobs still
- * running then are released (graphile-worker's forceful shutdown fails them with a short backoff),
- * so another worker, or this one's next start, runs them again. graphile-worker's own graceful
- * shutdown waits for them however long they take.
+ * Waits for the jobs running when `stopping` began to finish, for up to `graceSeconds`. Jobs still
+ * running then are released with graphile-worker's `force_unlock_workers`, so another worker, or
+ * this one's next start, runs them again at once. (graphile-worker's own graceful shutdown waits
+ * for them however long they take, and its forceful one, once the graceful one has begun, no
+ * longer sees them.) A run left behind here cannot save anything twice: `runJob` takes an advisory
+ * lock per import or export, and a row finished by one run is skipped by the other.
  */
-async function drainWorker(runner: Runner, stopping: Promise<void>, graceSeconds: number, logger: Logger) {
+async function drainWorker(
+  runner: Runner,
+  stopping: Promise<void>,
+  options: { graceSeconds: number; pool: pg.Pool; poolIds: ReadonlySet<string>; logger: Logger },
+) {
+  const { graceSeconds, pool, poolIds, logger } = options;
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<"expired">(
     (resolve) => (timer = setTimeout(() => resolve("expired"), graceSeconds * 1000)),
@@ -128,6 +146,8 @@ async function drainWorker(runner: Runner, stopping: Promise<void>, graceSeconds
     return;
   }
   logger.warn({ graceSeconds }, `jobs still running after ${graceSeconds} s; releasing them for another worker`);
+  await pool.query("select graphile_worker.force_unlock_workers($1::text[])", [[...poolIds]]);
+  // and ends what is left of the pool (its heartbeat included) without waiting for those runs
   await runner.kill("shutdown grace period over");
   logger.info("worker stopped: running jobs released");
 }

@@ -177,6 +177,8 @@ describe("npm start", () => {
       const secondNode = nodePid(second) as number;
       const done = await waitForImport(secondPostgres.url, id, (row) => row.status === "COMPLETED", 60_000);
       expect(done.rows_imported).toBe(ROWS);
+      // released at shutdown: not left locked for the dead-worker sweep to find
+      expect(second.logs.filter((line) => /dead worker/.test(line.msg))).toEqual([]);
       const sql = new pg.Client({ connectionString: secondPostgres.url });
       await sql.connect();
       try {
