@@ -2,7 +2,7 @@ import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { jobHistory, recordJobHistory, type JobVersion } from "./helpers/jobHistory.js";
 import { orderColumns, uploadFile, waitForImport } from "./helpers/imports.js";
-import { startService, type Service } from "./helpers/service.js";
+import { spawnServer, stopAllServers, type Server } from "./helpers/processes.js";
 import { startTestApp, type TestApp } from "./helpers/testApp.js";
 import { CreateTemplate, RetryImport, SignUp } from "./operations.js";
 
@@ -24,6 +24,7 @@ const SOME_ROWS = 100_000;
 const leftovers: Array<() => Promise<unknown>> = [];
 
 afterEach(async () => {
+  await stopAllServers();
   for (const dispose of leftovers.splice(0).reverse()) await dispose();
 });
 
@@ -39,15 +40,12 @@ async function startApi(): Promise<{ t: TestApp; sql: pg.Pool; token: string; te
   return { t, sql, token, templateId: template.data!.createImportTemplate.id };
 }
 
-/** A worker process (`--role worker`) on the API's database; killed if the test leaves it running. */
-function startWorker(t: TestApp, env: NodeJS.ProcessEnv = {}): Service {
-  const worker = startService(["--role", "worker"], {
-    DATABASE_URL: t.database.url,
-    WORKER_DEAD_AFTER_SECONDS: DEAD_AFTER_SECONDS,
-    ...env,
+/** A worker process (`--role worker`) on the API's database, once it has started; killed if the test leaves it running. */
+function startWorker(t: TestApp): Promise<Server> {
+  return spawnServer({
+    role: "worker",
+    env: { DATABASE_URL: t.database.url, WORKER_DEAD_AFTER_SECONDS: DEAD_AFTER_SECONDS },
   });
-  leftovers.push(() => worker.stop("SIGKILL"));
-  return worker;
 }
 
 function csv(rows: number): Buffer {
@@ -88,13 +86,13 @@ describe("a worker killed with SIGKILL mid-import", () => {
     "is found dead by the next worker, and the import runs again to exactly 200,000 records within 60 s of the kill",
     async () => {
       const api = await startApi();
-      const first = startWorker(api.t);
+      const first = await startWorker(api.t);
       const id = await startImport(api, ROWS);
       await midRun(api, id, 1);
 
       await first.stop("SIGKILL");
       const killedAt = Date.now();
-      const second = startWorker(api.t);
+      const second = await startWorker(api.t);
       const done = await waitForImport(api.t.database.url, id, (row) => row.status === "COMPLETED", 60_000);
       expect(Date.now() - killedAt).toBeLessThan(60_000);
 
@@ -109,13 +107,13 @@ describe("a worker killed with SIGKILL mid-import", () => {
         "COMPLETED 2 1 -",
       ]);
       // the second worker released the first's job, and dropped its heartbeat
-      const released = await second.waitForLine((line) => line.msg.startsWith("released the jobs of 1 dead worker"));
+      const released = await second.waitForLog((line) => line.msg.startsWith("released the jobs of 1 dead worker"));
       expect(released.workers).toHaveLength(1);
       const { rows: beating } = await api.sql.query<{ pid: number }>("select pid from worker_heartbeats");
-      expect(beating).toEqual([{ pid: second.child.pid }]);
+      expect(beating).toEqual([{ pid: second.proc.pid }]);
 
       // a clean stop is no crash: its heartbeat goes with it
-      expect(await second.stop("SIGTERM")).toBe(0);
+      expect(await second.stop("SIGTERM")).toEqual({ code: 0, signal: null });
       expect((await api.sql.query("select count(*)::int as n from worker_heartbeats")).rows[0].n).toBe(0);
     },
     TEST_TIMEOUT_MS,
@@ -126,11 +124,11 @@ describe("a worker killed with SIGKILL mid-import", () => {
     async () => {
       const api = await startApi();
       const id = await startImport(api, SOME_ROWS);
-      const first = startWorker(api.t);
+      const first = await startWorker(api.t);
       await midRun(api, id, 1);
       await first.stop("SIGKILL");
 
-      const second = startWorker(api.t);
+      const second = await startWorker(api.t);
       await midRun(api, id, 2);
       await second.stop("SIGKILL");
       const { rows: held } = await api.sql.query<{ job: string }>(
@@ -138,7 +136,7 @@ describe("a worker killed with SIGKILL mid-import", () => {
         [id],
       );
 
-      const third = startWorker(api.t);
+      const third = await startWorker(api.t);
       const failed = await waitForImport(api.t.database.url, id, (row) => row.status === "FAILED", 30_000);
       expect(failed).toMatchObject({ error_message: FAILED, background_job_id: null, rows_imported: 0 });
       expect(await countRecords(api.sql, id)).toBe(0);
@@ -154,7 +152,7 @@ describe("a worker killed with SIGKILL mid-import", () => {
         held[0]!.job,
       ]);
       expect(rowCount).toBe(0);
-      await third.waitForLine((line) => line.msg.endsWith("lost its worker a second time; it is FAILED"));
+      await third.waitForLog((line) => line.msg.endsWith("lost its worker a second time; it is FAILED"));
     },
     TEST_TIMEOUT_MS,
   );
@@ -165,7 +163,7 @@ describe("retryImport on a PROCESSING import", () => {
     "is refused while its worker is alive, and taken once its worker is dead",
     async () => {
       const api = await startApi();
-      const first = startWorker(api.t);
+      const first = await startWorker(api.t);
       const id = await startImport(api, SOME_ROWS);
       await midRun(api, id, 1);
 
@@ -182,10 +180,10 @@ describe("retryImport on a PROCESSING import", () => {
       expect(retried.errors).toBeUndefined();
       expect(retried.data!.retryImport).toMatchObject({ status: "PENDING", phase: "QUEUED", attempts: 0 });
 
-      const second = startWorker(api.t);
+      const second = await startWorker(api.t);
       const done = await waitForImport(api.t.database.url, id, (row) => row.status === "COMPLETED", 60_000);
       expect(done.rows_imported).toBe(SOME_ROWS);
-      await second.waitForLine((line) => line.msg === "Import is not this job's to run; skipping");
+      await second.waitForLog((line) => line.msg === "Import is not this job's to run; skipping");
       expect(await countRecords(api.sql, id)).toBe(SOME_ROWS);
       // retried by a person, so no crash was counted; the dead worker's job ran and skipped itself
       expect(story(await jobHistory(api.t.database.url, id)).slice(-3)).toEqual([
