@@ -59,9 +59,11 @@ function shutdown(reason: string, exitCode = 0) {
   });
 }
 
-// (a signal listener is also passed the signal's number, which is no exit code)
+// (a signal listener is also passed the signal's number, which is no exit code). SIGHUP: the
+// terminal we run in was closed, which would otherwise end us at once and leave PostgreSQL behind
 process.on("SIGTERM", (signal) => shutdown(signal));
 process.on("SIGINT", (signal) => shutdown(signal));
+process.on("SIGHUP", (signal) => shutdown(signal));
 
 // a rejection nobody awaited (a dropped database connection deep in a library, say) fails that one
 // piece of work, which its job's retry or its client's next request recovers from: log it and keep
