@@ -1,5 +1,7 @@
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
+import { RequestExport } from "./exportOperations.js";
+import { waitForExport } from "./helpers/exports.js";
 import { jobHistory, recordJobHistory, type JobVersion } from "./helpers/jobHistory.js";
 import { orderColumns, uploadFile, waitForImport } from "./helpers/imports.js";
 import { spawnServer, stopAllServers, type Server } from "./helpers/processes.js";
@@ -194,4 +196,68 @@ describe("retryImport on a PROCESSING import", () => {
     },
     TEST_TIMEOUT_MS,
   );
+});
+
+describe("the sweep, with the crash staged in SQL", () => {
+  /** A worker in this process, on the API's database, that takes a worker for dead after 3 s. */
+  async function startInProcessWorker(api: Awaited<ReturnType<typeof startApi>>) {
+    const worker = await startTestApp({
+      role: "worker",
+      database: api.t.database,
+      env: { WORKER_DEAD_AFTER_SECONDS: DEAD_AFTER_SECONDS },
+    });
+    leftovers.push(() => worker.stop());
+    return worker;
+  }
+
+  it("runs an export again whose worker stopped beating, counting the crash", async () => {
+    const api = await startApi();
+    const requested = await api.t.request(RequestExport, { templateId: api.templateId }, api.token);
+    expect(requested.errors).toBeUndefined();
+    const { id, backgroundJobId: jobId } = requested.data!.requestExport;
+    // its worker took the job and then went silent an hour ago
+    await api.sql.query(
+      `insert into worker_heartbeats (worker_ids, pid, host, last_seen)
+         values ('{pool-staged}', 1, 'gone', now() - interval '1 hour');
+       update graphile_worker._private_jobs
+         set locked_by = 'pool-staged', locked_at = now() - interval '1 hour', attempts = 1
+         where id = ${Number(jobId)};
+       update exports set status = 'PROCESSING', attempts = 1 where id = '${id}';`,
+    );
+
+    await startInProcessWorker(api);
+    await waitForExport(api.t.database.url, id, (row) => row.status === "COMPLETED");
+    expect(story(await jobHistory(api.t.database.url, id))).toEqual([
+      "PENDING 0 0 -",
+      "PROCESSING 1 0 -",
+      "PENDING 1 1 The worker running this export stopped unexpectedly; it will run again.",
+      "PROCESSING 2 1 -",
+      "COMPLETED 2 1 -",
+    ]);
+    const { rowCount } = await api.sql.query("select 1 from worker_heartbeats where 'pool-staged' = any(worker_ids)");
+    expect(rowCount).toBe(0);
+  });
+
+  it("sends an import left PROCESSING with no job at all back to PENDING with a new job, counting no crash", async () => {
+    const api = await startApi();
+    const id = await startImport(api, 10);
+    const { rows } = await api.sql.query<{ job: string }>(
+      `select background_job_id as job, graphile_worker.complete_jobs(array[background_job_id::bigint])
+       from imports where id = $1`,
+      [id],
+    );
+    await api.sql.query("update imports set status = 'PROCESSING', attempts = 1 where id = $1", [id]);
+
+    // the sweep leaves it for as long as a worker may be silent, then queues it again
+    await startInProcessWorker(api);
+    const done = await waitForImport(api.t.database.url, id, (row) => row.status === "COMPLETED");
+    expect(done.rows_imported).toBe(10);
+    expect(done.background_job_id).not.toBe(rows[0]!.job);
+    expect(story(await jobHistory(api.t.database.url, id)).slice(-4)).toEqual([
+      "PROCESSING 1 0 -",
+      "PENDING 1 0 The worker running this import stopped before it finished; it will run again.",
+      "PROCESSING 1 0 -",
+      "COMPLETED 1 0 -",
+    ]);
+  });
 });
