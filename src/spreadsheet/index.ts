@@ -23,6 +23,7 @@ export {
   matchHeaders,
   normalizeHeader,
 } from "./matchHeaders.js";
+export { DEFAULT_READ_LIMITS, type ReadLimits, readLimits } from "./limits.js";
 export { parseIsoDateTime } from "./parseIsoDateTime.js";
 export { PermanentImportError, type PermanentImportErrorCode } from "./permanentImportError.js";
 export { type SourceColumn } from "./profileColumns.js";

@@ -1,6 +1,8 @@
 import { type Cell, CellError, type RawRow, ROW_BATCH_SIZE } from "./cell.js";
 import { excelSerialToDate, isDateFormat } from "./excelDate.js";
 import { isBooleanFormat } from "./isBooleanFormat.js";
+import { formatCount, type ReadLimits, tooLarge } from "./limits.js";
+import { columnLetter } from "./matchHeaders.js";
 import { RichText } from "./parseSharedStrings.js";
 import { xmlEvents } from "./xmlEvents.js";
 
@@ -12,6 +14,8 @@ export interface WorksheetContext {
   numberFormat(style: number): string | undefined;
   /** The workbook counts serial dates from 1904. */
   date1904: boolean;
+  /** The caps on a row's width. */
+  limits: Pick<ReadLimits, "maxColumns" | "maxCellsPerRow">;
 }
 
 /** A `<c>` element being read. */
@@ -47,12 +51,15 @@ const INVALID_DATE_MESSAGE = "The cell does not hold a date Excel can show.";
  *
  * Hyperlinks live elsewhere in the part: a hyperlink cell reads as its text.
  *
- * @throws the XML parser's error for a part that is not well-formed.
+ * @throws the XML parser's error for a part that is not well-formed; {@link PermanentImportError}
+ *   `TOO_LARGE` for a cell past `limits.maxColumns` or a row of more than `limits.maxCellsPerRow`
+ *   cells.
  */
 export async function* parseWorksheetRows(
   part: AsyncIterable<string>,
   context: WorksheetContext,
 ): AsyncGenerator<RawRow[], void, undefined> {
+  const { maxColumns, maxCellsPerRow } = context.limits;
   const formats = new Map<number, CellFormat>();
   const formatOf = (style: number) => {
     let format = formats.get(style);
@@ -66,6 +73,7 @@ export async function* parseWorksheetRows(
   let row: { rowNumber: number; cells: Cell[] } | null = null;
   let lastRowNumber = 0;
   let nextColumn = 0;
+  let cellsInRow = 0;
   let cell: CellXml | null = null;
   // the element whose text is being collected
   let capture: "f" | "v" | null = null;
@@ -85,6 +93,8 @@ export async function* parseWorksheetRows(
         } else if (name === "c" && row) {
           // r may be left out: the cell after the previous one
           const column = attributes.r ? columnIndex(attributes.r) : nextColumn;
+          if (column >= maxColumns) throw tooManyColumns(row.rowNumber, maxColumns);
+          if (++cellsInRow > maxCellsPerRow) throw tooManyCells(row.rowNumber, maxCellsPerRow);
           nextColumn = column + 1;
           const style = Number.parseInt(attributes.s ?? "0", 10);
           cell = { column, type: attributes.t ?? "n", style, formula: null, value: null, inline: null };
@@ -93,6 +103,7 @@ export async function* parseWorksheetRows(
           row = { rowNumber, cells: [] };
           lastRowNumber = rowNumber;
           nextColumn = 0;
+          cellsInRow = 0;
         }
       } else if (event.type === "text") {
         if (!cell) continue;
@@ -117,6 +128,17 @@ export async function* parseWorksheetRows(
     }
   }
   if (batch.length > 0) yield batch;
+}
+
+function tooManyColumns(rowNumber: number, maxColumns: number) {
+  return tooLarge(
+    `Row ${rowNumber} has a cell past column ${columnLetter(maxColumns - 1)}, the last of the ` +
+      `${formatCount(maxColumns)} columns allowed (the column limit).`,
+  );
+}
+
+function tooManyCells(rowNumber: number, maxCellsPerRow: number) {
+  return tooLarge(`Row ${rowNumber} has more than ${formatCount(maxCellsPerRow)} cells (the cells per row limit).`);
 }
 
 /** What a cell style's number format makes of a number. */

@@ -8,11 +8,14 @@ export type PermanentImportErrorCode =
   | "MISSING_COLUMNS"
   | "DUPLICATE_COLUMN"
   | "BAD_MAPPING"
-  | "SHEET_NOT_FOUND";
+  | "SHEET_NOT_FOUND"
+  /** A cap on what reading the file may unpack or hold was exceeded (see ReadLimits). */
+  | "TOO_LARGE";
 
 /**
  * The file itself cannot be imported, and retrying will not help: it is not a spreadsheet, it is
- * damaged, it has no header row, or it lacks required columns (or its mapping is wrong). `message` is a complete sentence
+ * damaged, it has no header row, it lacks required columns (or its mapping is wrong), or it
+ * would unpack to more than the reader allows. `message` is a complete sentence
  * meant for the person who uploaded the file.
  *
  * Any other error thrown while reading (for example the upload's storage failing mid-stream) is

@@ -4,6 +4,7 @@ import { CsvError, parse } from "csv-parse";
 import type { ByteSource } from "./byteSource.js";
 import { isBlankRow, type RawRow, ROW_BATCH_SIZE } from "./cell.js";
 import { completeUtf8Length, decodeSample, detectEncoding, type TextEncoding } from "./detectEncoding.js";
+import { formatCount, type ReadLimits, tooLarge } from "./limits.js";
 import { PermanentImportError } from "./permanentImportError.js";
 import type { SheetInfo } from "./readRows.js";
 import { coerceError } from "../lib.js";
@@ -35,8 +36,16 @@ const MIXED_ENCODINGS =
  * {@link detectDelimiter}); quoted fields may hold delimiters, doubled quotes and line breaks.
  * See {@link readRows} for what is yielded. Row numbers count records, not lines, so a quoted
  * line break does not shift them.
+ *
+ * A line longer than `limits.maxCsvLineChars` fails `TOO_LARGE` before it is split into fields
+ * (a line of millions of empty fields would take a hundred times its size), and so does a record
+ * of more than `limits.maxColumns` fields.
  */
-export async function* readCsv(source: ByteSource, info: SheetInfo): AsyncGenerator<RawRow[], void, undefined> {
+export async function* readCsv(
+  source: ByteSource,
+  info: SheetInfo,
+  limits: Pick<ReadLimits, "maxColumns" | "maxCsvLineChars">,
+): AsyncGenerator<RawRow[], void, undefined> {
   info.date1904 = false;
   info.sheetName = null;
   const head = await source.peek(SAMPLE_BYTES);
@@ -55,7 +64,10 @@ export async function* readCsv(source: ByteSource, info: SheetInfo): AsyncGenera
     max_record_size: MAX_RECORD_CHARS,
   });
   const input = Readable.from(
-    decodeText(source.chunks(), encoding, (found) => (info.encoding = found)),
+    capLines(
+      decodeText(source.chunks(), encoding, (found) => (info.encoding = found)),
+      limits.maxCsvLineChars,
+    ),
     { objectMode: false },
   );
   input.on("error", (error) => parser.destroy(error));
@@ -67,6 +79,12 @@ export async function* readCsv(source: ByteSource, info: SheetInfo): AsyncGenera
   try {
     for await (const record of parser as AsyncIterable<string[]>) {
       rowNumber++;
+      if (record.length > limits.maxColumns) {
+        throw tooLarge(
+          `Row ${rowNumber} has ${formatCount(record.length)} columns, more than the ` +
+            `${formatCount(limits.maxColumns)} allowed (the column limit).`,
+        );
+      }
       if (!found) {
         if (isBlankRow(record)) continue;
         found = true;
@@ -174,6 +192,35 @@ async function* decodeText(
     // the file ends inside a character
     if (sawUtf8) throw new PermanentImportError("CORRUPT_FILE", MIXED_ENCODINGS);
     yield decodeSample(pending, "windows-1252");
+  }
+}
+
+/**
+ * Passes the text on, failing `TOO_LARGE` at a line (a run without CR or LF, quotes or not) of
+ * more than `maxChars` characters.
+ */
+async function* capLines(texts: AsyncIterable<string>, maxChars: number): AsyncGenerator<string, void, undefined> {
+  let length = 0;
+  let lineNumber = 1;
+  let afterCr = false;
+  for await (const text of texts) {
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code === 0x0d || code === 0x0a) {
+        // CRLF ends one line
+        if (code === 0x0d || !afterCr) lineNumber++;
+        afterCr = code === 0x0d;
+        length = 0;
+      } else if (++length > maxChars) {
+        throw tooLarge(
+          `Line ${formatCount(lineNumber)} of the file is longer than ${formatCount(maxChars)} characters ` +
+            "(the line length limit).",
+        );
+      } else {
+        afterCr = false;
+      }
+    }
+    yield text;
   }
 }
 

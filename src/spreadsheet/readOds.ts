@@ -9,9 +9,11 @@ import { SaxesParser, type SaxesTagPlain } from "saxes";
 import type { ByteSource } from "./byteSource.js";
 import { type Cell, CellError, isBlankCell, isBlankRow, type RawRow, ROW_BATCH_SIZE } from "./cell.js";
 import { excelSerialToDate } from "./excelDate.js";
+import { formatCount, type ReadLimits, tooLarge } from "./limits.js";
 import { PermanentImportError } from "./permanentImportError.js";
 import { emptySheetError, pickSheet } from "./pickSheet.js";
 import type { SheetInfo } from "./readRows.js";
+import { type ZipEntry, ZipMeter } from "./zipMeter.js";
 import { coerceError } from "../lib.js";
 
 /** The zip library exceljs uses for xlsx, so both formats unzip alike. */
@@ -19,17 +21,10 @@ const unzipper = createRequire(createRequire(import.meta.url).resolve("exceljs")
   Parse(options: { forceStream: true }): Transform;
 };
 
-interface ZipEntry extends Readable {
-  path: string;
-  autodrain(): unknown;
-}
-
 const DAMAGED =
   "This file is not a valid OpenDocument spreadsheet: it is damaged or incomplete. " +
   "Open it in LibreOffice, save it as .ods, and upload it again.";
 
-/** Excel's column limit; a value repeated past it (LibreOffice pads rows to 1,024 or more) is dropped. */
-const MAX_COLUMNS = 16_384;
 const MS_PER_DAY = 86_400_000;
 
 /** A sheet of content.xml, in document order. */
@@ -47,22 +42,27 @@ interface Table {
  * out of the zip, parked in a temporary file while its sheet names and hidden-table styles are
  * noted, then from that file for the chosen sheet's rows. Memory stays flat either way: repeated
  * blank rows and cells (`table:number-rows-repeated="1048000"`) are counted, never expanded, and
- * repeated rows with content are handed out a batch at a time.
+ * repeated rows with content are handed out a batch at a time. A value repeated past
+ * `limits.maxColumns` (LibreOffice pads rows to 1,024 columns or more) is dropped.
+ *
+ * What the zip unpacks to is capped by `limits` (see {@link ZipMeter}), and so is the number of
+ * cell elements in a row: past either, `TOO_LARGE` is thrown.
  */
 export async function* readOds(
   source: ByteSource,
   info: SheetInfo,
-  sheet?: string,
+  sheet: string | undefined,
+  limits: ReadLimits,
 ): AsyncGenerator<RawRow[], void, undefined> {
   const directory = await mkdtemp(path.join(tmpdir(), "ods-import-"));
   const parked = path.join(directory, "content.xml");
   try {
-    const tables = await parkContent(source, parked);
+    const tables = await parkContent(source, parked, limits);
     const visible = tables.filter((table) => !table.hidden);
     info.sheets = visible.map((table) => table.name);
     // as for xlsx: by default an empty first sheet falls through to the next visible one
     const wanted = sheet === undefined ? visible : [pickSheet(visible, sheet)!];
-    const rows = new RowCollector(new Set(wanted.map((table) => tables.indexOf(table))));
+    const rows = new RowCollector(new Set(wanted.map((table) => tables.indexOf(table))), limits);
     const feed = new ContentFeed(rows);
     // pass one read the whole document, so the end of the last wanted sheet is always reached
     for await (const chunk of createReadStream(parked)) {
@@ -83,7 +83,7 @@ export async function* readOds(
  * Copies `content.xml` out of the zip into `file`, noting its sheets on the way. Stops reading the
  * zip there: nothing else in it is needed.
  */
-async function parkContent(source: ByteSource, file: string): Promise<Table[]> {
+async function parkContent(source: ByteSource, file: string, limits: ReadLimits): Promise<Table[]> {
   let failure: Error | null = null;
   const chunks = async function* () {
     try {
@@ -94,14 +94,17 @@ async function parkContent(source: ByteSource, file: string): Promise<Table[]> {
     }
   };
   const zip = unzipper.Parse({ forceStream: true });
+  const meter = new ZipMeter(limits);
+  meter.attach(zip);
   // a truncated archive fails the zip stream but leaves the entry being read hanging forever
   let current: ZipEntry | null = null;
   zip.on("error", (error: Error) => current?.destroy(error));
   pipeline(Readable.from(chunks()), zip).catch(() => undefined); // the loop below sees the error
   try {
     for await (const entry of zip as AsyncIterable<ZipEntry>) {
+      const part = meter.entry(entry);
       if (entry.path !== "content.xml") {
-        entry.autodrain();
+        part.resume();
         continue;
       }
       current = entry;
@@ -109,7 +112,7 @@ async function parkContent(source: ByteSource, file: string): Promise<Table[]> {
       const feed = new ContentFeed(scan);
       const handle = await open(file, "w");
       try {
-        for await (const chunk of entry) {
+        for await (const chunk of part) {
           await handle.write(chunk as Buffer);
           feed.write(chunk as Buffer);
         }
@@ -167,6 +170,7 @@ class ContentFeed {
     try {
       step();
     } catch (error) {
+      if (error instanceof PermanentImportError) throw error;
       // saxes throws for XML that is not well-formed
       throw new PermanentImportError("CORRUPT_FILE", DAMAGED, { cause: error });
     }
@@ -228,12 +232,16 @@ class RowCollector implements ContentHandler {
   private rowNumber = 1;
   private row: PendingRow | null = null;
   private column = 0;
+  private cellsInRow = 0;
   private cell: { attributes: Record<string, string>; repeat: number; paragraphs: string[] } | null = null;
   private paragraphDepth = 0;
   /** inside a cell's comment or drawing, whose text is no part of the value */
   private ignoredDepth = 0;
 
-  constructor(private readonly wanted: Set<number>) {
+  constructor(
+    private readonly wanted: Set<number>,
+    private readonly limits: Pick<ReadLimits, "maxColumns" | "maxCellsPerRow">,
+  ) {
     if (wanted.size === 0) this.done = true;
   }
 
@@ -265,7 +273,14 @@ class RowCollector implements ContentHandler {
     } else if (name === "table:table-row") {
       this.row = { rowNumber: this.rowNumber, cells: [], repeat: count(attributes["table:number-rows-repeated"], 1) };
       this.column = 0;
+      this.cellsInRow = 0;
     } else if (this.row && (name === "table:table-cell" || name === "table:covered-table-cell")) {
+      const { maxCellsPerRow } = this.limits;
+      if (++this.cellsInRow > maxCellsPerRow) {
+        throw tooLarge(
+          `Row ${this.row.rowNumber} has more than ${formatCount(maxCellsPerRow)} cells (the cells per row limit).`,
+        );
+      }
       this.cell = { attributes, repeat: count(attributes["table:number-columns-repeated"], 1), paragraphs: [] };
     }
   }
@@ -290,7 +305,7 @@ class RowCollector implements ContentHandler {
         if (isBlankCell(value)) {
           this.column += cell.repeat;
         } else {
-          const end = Math.min(this.column + cell.repeat, MAX_COLUMNS);
+          const end = Math.min(this.column + cell.repeat, this.limits.maxColumns);
           while (this.column < end) row!.cells[this.column++] = value;
         }
       }

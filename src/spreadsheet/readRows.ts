@@ -1,5 +1,6 @@
 import type { ByteSource } from "./byteSource.js";
 import type { RawRow } from "./cell.js";
+import { DEFAULT_READ_LIMITS, type ReadLimits } from "./limits.js";
 import { readCsv } from "./readCsv.js";
 import { readOds } from "./readOds.js";
 import { readXls } from "./readXls.js";
@@ -26,23 +27,25 @@ export interface SheetInfo {
  * Only that sheet is read. Yields nothing if the file has no non-blank row. Later blank rows may be
  * yielded; callers skip them.
  *
- * Throws {@link PermanentImportError} for a file that cannot be read or has no such sheet; errors
- * of the underlying stream are passed through unchanged.
+ * Throws {@link PermanentImportError} for a file that cannot be read or has no such sheet, or
+ * `TOO_LARGE` when reading it goes past one of `limits`; errors of the underlying stream are passed
+ * through unchanged.
  */
 export function readRows(
   kind: SpreadsheetKind,
   source: ByteSource,
   info: SheetInfo,
   sheet?: string,
+  limits: ReadLimits = DEFAULT_READ_LIMITS,
 ): AsyncGenerator<RawRow[], void, undefined> {
   switch (kind) {
     case "xlsx":
-      return readXlsx(source, info, sheet);
+      return readXlsx(source, info, sheet, limits);
     case "xls":
-      return readXls(source, info, sheet);
+      return readXls(source, info, sheet, limits);
     case "ods":
-      return readOds(source, info, sheet);
+      return readOds(source, info, sheet, limits);
     case "csv":
-      return readCsv(source, info);
+      return readCsv(source, info, limits);
   }
 }

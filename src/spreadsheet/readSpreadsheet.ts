@@ -1,6 +1,7 @@
 import type { Readable } from "node:stream";
 import { ByteSource } from "./byteSource.js";
 import { cellToText, isBlankRow, type RawRow } from "./cell.js";
+import { type ReadLimits, readLimits } from "./limits.js";
 import { detectFileType, SNIFF_LENGTH, UNSUPPORTED_FILE_MESSAGE } from "./detectFileType.js";
 import { type ColumnPick, matchHeaders, scoreHeaders } from "./matchHeaders.js";
 import { PermanentImportError } from "./permanentImportError.js";
@@ -28,6 +29,11 @@ export interface ReadOptions {
   dateOrder?: "DMY" | "MDY" | "YMD";
   /** A person's choice of file column for some template columns; the rest are matched by header. */
   mapping?: ColumnPick[];
+  /**
+   * Caps on what reading may unpack or hold, where the defaults (see {@link readLimits}) do
+   * not fit; a cap exceeded fails with `TOO_LARGE`.
+   */
+  limits?: Partial<ReadLimits>;
 }
 
 /** The header row, found and matched before any data row is read. */
@@ -94,7 +100,8 @@ export interface OpenedSpreadsheet extends AsyncIterable<ParsedRow> {
  * 65,536 rows, is read whole).
  *
  * @throws {PermanentImportError} for an unsupported, damaged or empty file, a missing or blank
- *   header row; {@link MappingError} when the header row cannot be matched. Errors of the input
+ *   header row, a file past one of `options.limits` (`TOO_LARGE`, see {@link ReadLimits});
+ *   {@link MappingError} when the header row cannot be matched. Errors of the input
  *   stream itself are thrown unchanged.
  */
 export async function openSpreadsheet(
@@ -110,7 +117,7 @@ export async function openSpreadsheet(
       throw new PermanentImportError("UNSUPPORTED_FILE_TYPE", UNSUPPORTED_FILE_MESSAGE);
     }
     const info: SheetInfo = { date1904: false, sheetName: null, sheets: [], encoding: null, delimiter: null };
-    batches = readRows(kind, source, info, options.sheet);
+    batches = readRows(kind, source, info, options.sheet, readLimits(options.limits));
     const found =
       options.headerRow === undefined
         ? await findHeaderRow(batches, columns)

@@ -5,6 +5,7 @@ import { type Cell, CellError, isBlankRow, type RawRow, ROW_BATCH_SIZE } from ".
 import { detectFileType } from "./detectFileType.js";
 import { excelSerialToDate, isDateFormat } from "./excelDate.js";
 import { isBooleanFormat } from "./isBooleanFormat.js";
+import { formatBytes, type ReadLimits, tooLarge } from "./limits.js";
 import { PermanentImportError } from "./permanentImportError.js";
 import { emptySheetError, pickSheet } from "./pickSheet.js";
 import type { SheetInfo } from "./readRows.js";
@@ -33,7 +34,8 @@ const ERROR_TEXTS: Readonly<Record<number, string>> = {
 
 /**
  * Reads a legacy .xls (BIFF) workbook with SheetJS. Such a file has at most 65,536 rows, so it is
- * read into memory whole. See {@link readRows} for what is yielded: the rows of the sheet named
+ * read into memory whole, which takes about 30 times the file's size: a file larger than
+ * `limits.maxXlsBytes` fails `TOO_LARGE` as soon as that many bytes came in, before SheetJS sees it. See {@link readRows} for what is yielded: the rows of the sheet named
  * `sheet`, or of the first visible one in workbook order that has data. Formula cells give their
  * cached result; numbers formatted as dates become dates, honouring the workbook's 1904 flag.
  *
@@ -46,9 +48,10 @@ const ERROR_TEXTS: Readonly<Record<number, string>> = {
 export async function* readXls(
   source: ByteSource,
   info: SheetInfo,
-  sheet?: string,
+  sheet: string | undefined,
+  limits: Pick<ReadLimits, "maxXlsBytes">,
 ): AsyncGenerator<RawRow[], void, undefined> {
-  const workbook = parseWorkbook(await source.readAll());
+  const workbook = parseWorkbook(await readWhole(source, limits.maxXlsBytes));
   const date1904 = workbook.Workbook?.WBProps?.date1904 === true;
   // SheetNames is in workbook order; Hidden is 0 for visible, 1 hidden, 2 very hidden
   info.sheets = workbook.SheetNames.filter((_, i) => !workbook.Workbook?.Sheets?.[i]?.Hidden);
@@ -86,6 +89,23 @@ export async function* readXls(
     }
     if (sheet !== undefined) throw emptySheetError(name, info.sheets);
   }
+}
+
+/** The whole file, if it is at most `maxBytes`. */
+async function readWhole(source: ByteSource, maxBytes: number): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of source.chunks()) {
+    length += chunk.length;
+    if (length > maxBytes) {
+      throw tooLarge(
+        `The file is larger than ${formatBytes(maxBytes)}, the largest Excel 97-2003 workbook (.xls) this ` +
+          "server reads (the .xls size limit). Save it as .xlsx, and upload it again.",
+      );
+    }
+    parts.push(chunk);
+  }
+  return Buffer.concat(parts, length);
 }
 
 function parseWorkbook(bytes: Buffer): XLSX.WorkBook {

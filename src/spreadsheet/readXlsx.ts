@@ -1,6 +1,7 @@
 import { PassThrough } from "node:stream";
 import type { ByteSource } from "./byteSource.js";
 import { isBlankRow, type RawRow } from "./cell.js";
+import type { ReadLimits } from "./limits.js";
 import { PermanentImportError } from "./permanentImportError.js";
 import { parseWorksheetRows } from "./parseWorksheetRows.js";
 import { emptySheetError } from "./pickSheet.js";
@@ -22,18 +23,19 @@ const READER_OPTIONS = { styles: "cache" } as const;
  * (see {@link XlsxWorkbookReader}). Its cells are read by {@link parseWorksheetRows}.
  *
  * Memory does grow with the workbook's shared strings table, which is kept in memory: about the
- * size of the distinct texts in the file.
+ * size of the distinct texts in the file, within `limits`.
  *
  * @throws {PermanentImportError} `SHEET_NOT_FOUND` when no visible sheet is named `sheet`;
- *   `NO_HEADER_ROW` when that sheet is empty.
+ *   `NO_HEADER_ROW` when that sheet is empty; `TOO_LARGE` past one of `limits`.
  */
 export async function* readXlsx(
   source: ByteSource,
   info: SheetInfo,
-  sheet?: string,
+  sheet: string | undefined,
+  limits: ReadLimits,
 ): AsyncGenerator<RawRow[], void, undefined> {
   const feed = new Feed(source.chunks());
-  const reader = new XlsxWorkbookReader(feed.stream, READER_OPTIONS, sheet);
+  const reader = new XlsxWorkbookReader(feed.stream, READER_OPTIONS, sheet, limits);
   const worksheets = reader.worksheetParts();
   let rows: AsyncGenerator<RawRow[], void, undefined> | null = null;
   try {
@@ -45,6 +47,7 @@ export async function* readXlsx(
         sharedStrings: reader.sharedStringsTable ?? [],
         numberFormat: (style: number) => reader.numberFormat(style),
         date1904,
+        limits,
       };
       const sheetRows = parseWorksheetRows(worksheet.value.part, context);
       rows = sheetRows;

@@ -6,21 +6,17 @@ import path from "node:path";
 import { Readable, type Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import ExcelJS from "exceljs";
+import type { ReadLimits } from "./limits.js";
 import { PermanentImportError } from "./permanentImportError.js";
 import { parseSharedStrings } from "./parseSharedStrings.js";
 import { pickSheet } from "./pickSheet.js";
+import { type ZipEntry, ZipMeter } from "./zipMeter.js";
 
 /** The zip library exceljs itself uses. */
 const requireFromExcelJs = createRequire(createRequire(import.meta.url).resolve("exceljs"));
 const unzipper = requireFromExcelJs("unzipper") as {
   Parse(options: { forceStream: true }): Transform;
 };
-
-/** One file inside the zip, as unzipper hands it out. */
-interface ZipEntry extends Readable {
-  path: string;
-  autodrain(): unknown;
-}
 
 /** A `<sheet>` of xl/workbook.xml, as exceljs parses it. */
 interface SheetEntry {
@@ -95,6 +91,10 @@ export const NOT_A_WORKBOOK =
  * A worksheet that arrives before the workbook's sheet list, or before a sheet that comes first in
  * workbook order, is parked in a private temporary directory until its turn; the directory is
  * removed when reading ends or stops.
+ *
+ * What the zip unpacks to is counted as it goes, parked parts included (see {@link ZipMeter}), and
+ * the shared strings table is capped (see {@link parseSharedStrings}): a cap exceeded throws
+ * `TOO_LARGE`.
  */
 export class XlsxWorkbookReader extends ExcelJS.stream.xlsx.WorkbookReader {
   /** The visible worksheets' names in workbook order; known before the first worksheet is handed out. */
@@ -105,6 +105,7 @@ export class XlsxWorkbookReader extends ExcelJS.stream.xlsx.WorkbookReader {
     options: Partial<ExcelJS.stream.xlsx.WorkbookStreamReaderOptions>,
     /** The sheet to read, by name; by default the first visible one. */
     private readonly sheet: string | undefined,
+    private readonly limits: ReadLimits,
   ) {
     super(input, options);
   }
@@ -129,6 +130,8 @@ export class XlsxWorkbookReader extends ExcelJS.stream.xlsx.WorkbookReader {
   async *worksheetParts(): AsyncGenerator<XlsxWorksheet, void, undefined> {
     const self = this as unknown as WorkbookReaderInternals;
     const zip = unzipper.Parse({ forceStream: true });
+    const meter = new ZipMeter(this.limits);
+    meter.attach(zip);
     // a truncated archive fails the zip stream but leaves the entry being read hanging forever
     let current: ZipEntry | null = null;
     let zipError: Error | null = null;
@@ -145,10 +148,10 @@ export class XlsxWorkbookReader extends ExcelJS.stream.xlsx.WorkbookReader {
     let parkingDirectory: string | null = null;
     let parkedCount = 0;
     const parked = new Map<string, string>();
-    const park = async (entry: ZipEntry) => {
+    const park = async (entry: ZipEntry, part: Readable) => {
       parkingDirectory ??= await mkdtemp(path.join(tmpdir(), "xlsx-import-"));
       const file = path.join(parkingDirectory, `part${++parkedCount}.xml`);
-      await pipeline(entry, createWriteStream(file));
+      await pipeline(part, createWriteStream(file));
       parked.set(entry.path.toLowerCase(), file);
     };
     const plan = async () => {
@@ -183,38 +186,40 @@ export class XlsxWorkbookReader extends ExcelJS.stream.xlsx.WorkbookReader {
         current = entry;
         // whoever reads the entry gets its error; this only keeps an unread entry's from crashing
         entry.on("error", ignore);
+        // every entry is read through the meter, even one only drained
+        const part = meter.entry(entry);
         switch (entry.path) {
           case "xl/_rels/workbook.xml.rels":
-            await self._parseRels(entry.setEncoding("utf8"));
+            await self._parseRels(part.setEncoding("utf8"));
             await plan();
             break;
           case "xl/workbook.xml":
-            await self._parseWorkbook(await normalizeWorkbookXml(entry));
+            await self._parseWorkbook(await normalizeWorkbookXml(part));
             await plan();
             break;
           case "xl/sharedStrings.xml":
-            this.sharedStringsTable = await parseSharedStrings(entry.setEncoding("utf8"));
+            this.sharedStringsTable = await parseSharedStrings(part.setEncoding("utf8"), this.limits);
             break;
           case "xl/styles.xml":
-            await self._parseStyles(entry.setEncoding("utf8"));
+            await self._parseStyles(part.setEncoding("utf8"));
             stylesSeen = true;
             break;
           default: {
             if (queue === undefined) {
               // which sheet this is, only the sheet list will tell
-              if (WORKSHEET_PATH.test(entry.path)) await park(entry);
+              if (WORKSHEET_PATH.test(entry.path)) await park(entry, part);
               break;
             }
             const at = queue.findIndex((sheet) => sheet.path === entry.path.toLowerCase());
             if (at === 0 && readable()) {
-              yield { name: (queue.shift() as Worksheet).name, part: entry.setEncoding("utf8") };
+              yield { name: (queue.shift() as Worksheet).name, part: part.setEncoding("utf8") };
             } else if (at >= 0) {
-              await park(entry);
+              await park(entry, part);
             }
             // anything else (hidden sheets, other sheets than the one asked for) is drained unread
           }
         }
-        entry.autodrain();
+        part.resume();
         current = null;
         yield* unpark();
       }

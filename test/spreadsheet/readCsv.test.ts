@@ -10,6 +10,7 @@ import {
   SNIFF_LENGTH,
   type TemplateColumn,
 } from "../../src/spreadsheet/index.js";
+import { DEFAULT_READ_LIMITS } from "../../src/spreadsheet/limits.js";
 import { readCsv } from "../../src/spreadsheet/readCsv.js";
 import type { SheetInfo } from "../../src/spreadsheet/readRows.js";
 import { readFile, streamOf } from "./fixtures.js";
@@ -270,7 +271,8 @@ describe("text encodings and delimiters of real files", () => {
 async function rawRows(bytes: Buffer, chunkSize: number): Promise<{ info: SheetInfo; rows: RawRow[] }> {
   const info: SheetInfo = { date1904: false, sheetName: null, sheets: [], encoding: null, delimiter: null };
   const rows: RawRow[] = [];
-  for await (const batch of readCsv(new ByteSource(streamOf(bytes, chunkSize)), info)) rows.push(...batch);
+  for await (const batch of readCsv(new ByteSource(streamOf(bytes, chunkSize)), info, DEFAULT_READ_LIMITS))
+    rows.push(...batch);
   return { info, rows };
 }
 
