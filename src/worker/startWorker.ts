@@ -3,6 +3,7 @@ import { Logger as WorkerLogger, run, type LogLevel, type Runner, type WorkerEve
 import { crontab, taskList } from "../../tasks/index.js";
 import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
+import { coerceError } from "../lib.js";
 import type { Logger } from "../logger.js";
 import { startHeartbeat } from "./heartbeat.js";
 import { sweepDeadWorkers } from "./sweepDeadWorkers.js";
@@ -50,8 +51,14 @@ export async function startWorker(config: Config, db: Database, logger: Logger):
     intervalMs: (config.workerDeadAfterSeconds * 1000) / 3,
     afterBeat: async () => void (await sweepDeadWorkers({ pool: db.pool, config, logger })),
   });
-  const stopBeating = () => heartbeat.dispose();
-  runner.promise.then(stopBeating, stopBeating);
+  // a pool that ends runs no more jobs: its heartbeat stops, so the sweep hands its jobs on
+  runner.promise.then(
+    () => heartbeat.dispose(),
+    (err: unknown) => {
+      logger.error({ err: coerceError(err) }, "the worker pool stopped on an error; this process runs no more jobs");
+      return heartbeat.dispose();
+    },
+  );
 
   return {
     ...runner,
