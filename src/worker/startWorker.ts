@@ -8,6 +8,12 @@ import type { Logger } from "../logger.js";
 import { startHeartbeat } from "./heartbeat.js";
 import { sweepDeadWorkers } from "./sweepDeadWorkers.js";
 
+/**
+ * The longest time between two heartbeats (and sweeps): a dead worker is found at most this long
+ * after WORKER_DEAD_AFTER_SECONDS. Both are a few small queries.
+ */
+const MAX_BEAT_SECONDS = 5;
+
 /** graphile-worker's log lines, as pino lines carrying the worker, task and job ids. */
 function workerLogger(logger: Logger): WorkerLogger {
   return new WorkerLogger((scope) => {
@@ -23,10 +29,10 @@ function workerLogger(logger: Logger): WorkerLogger {
  * Runs the graphile-worker pool in this process. Signals are ours to handle: `runner.stop()` lets
  * running jobs finish, and releases them for another worker if they do not finish in time.
  *
- * While it runs, the process records a heartbeat every third of `workerDeadAfterSeconds` and then
- * sweeps: the jobs of workers that stopped beating (killed, out of memory, their machine gone) are
- * released and run again (see sweepDeadWorkers.ts). The heartbeat ends when the pool does, and
- * its row is removed once `stop()` has let the running jobs finish.
+ * While it runs, the process records a heartbeat every third of `workerDeadAfterSeconds` (at most
+ * every 5 s) and then sweeps: the jobs of workers that stopped beating (killed, out of memory,
+ * their machine gone) are released and run again (see sweepDeadWorkers.ts). The heartbeat ends
+ * when the pool does, and its row is removed once `stop()` has let the running jobs finish.
  */
 export async function startWorker(config: Config, db: Database, logger: Logger): Promise<Runner> {
   // graphile-worker 0.17 locks jobs with its pool's id, announced as the pool is created
@@ -48,7 +54,7 @@ export async function startWorker(config: Config, db: Database, logger: Logger):
     pool: db.pool,
     logger,
     workerIds,
-    intervalMs: (config.workerDeadAfterSeconds * 1000) / 3,
+    intervalMs: Math.min(config.workerDeadAfterSeconds / 3, MAX_BEAT_SECONDS) * 1000,
     afterBeat: async () => void (await sweepDeadWorkers({ pool: db.pool, config, logger })),
   });
   // a pool that ends runs no more jobs: its heartbeat stops, so the sweep hands its jobs on
