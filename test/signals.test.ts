@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import fs from "node:fs/promises";
 import net from "node:net";
@@ -5,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { freePort } from "./helpers/freePort.js";
 import { orderColumns, uploadFile, waitForImport } from "./helpers/imports.js";
 import { spawnServer, stopAllServers, type LogLine, type Server } from "./helpers/processes.js";
@@ -155,9 +157,17 @@ describe("npm start", () => {
       const id = started.data!.startImport.id;
       await waitForImport(firstPostgres.url, id, (row) => row.status === "PROCESSING");
 
+      // a graphql-ws client, told to go elsewhere when the server stops
+      const socket = new WebSocket(first.url!.replace(/^http/, "ws"), "graphql-transport-ws");
+      await once(socket, "open");
+      socket.send(JSON.stringify({ type: "connection_init" }));
+      await once(socket, "message");
+      const socketClosed = once(socket, "close") as Promise<[number, Buffer]>;
+
       // Ctrl+C: the terminal signals the whole foreground group (npm, sh, node), not PostgreSQL
       first.signalGroup("SIGINT");
       await first.exited;
+      expect((await socketClosed)[0]).toBe(1001);
       await waitUntilGone(firstNode as number);
       expect(alive(firstPostgres.pid)).toBe(false);
 
