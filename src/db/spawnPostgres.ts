@@ -127,7 +127,7 @@ export async function clearStalePostgres(dataDir: string, logger: Logger): Promi
   if (!Number.isInteger(pid) || pid <= 0) return;
   const postmaster = processInfo(pid);
   if (!postmaster) return;
-  if (!postmaster.args.includes(dataDir)) {
+  if (!` ${postmaster.args} `.includes(` ${dataDir} `)) {
     logger.warn({ pid, lockFile }, `removing ${lockFile}: its pid ${pid} is now another program`);
     await fs.rm(lockFile, { force: true });
     return;
@@ -144,7 +144,11 @@ export async function clearStalePostgres(dataDir: string, logger: Logger): Promi
     { pid, dataDir },
     `stopping a stale embedded PostgreSQL (pid ${pid}) left running by a server that is gone`,
   );
-  process.kill(pid, "SIGINT");
+  try {
+    process.kill(pid, "SIGINT");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ESRCH") throw err; // it has just gone by itself
+  }
   const deadline = Date.now() + STALE_STOP_TIMEOUT_MS;
   // not our child, so there is no exit event to wait for: watch its pid
   while (processInfo(pid)) {
