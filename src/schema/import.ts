@@ -256,8 +256,9 @@ builder.mutationFields((t) => ({
   retryImport: t.field({
     type: ImportRef,
     description:
-      "Runs a FAILED import, or one in NEEDS_REVIEW, again from its stored file. Options given replace the ones " +
-      "it ran with (dryRun too: false unless given); without options it runs as before. Returns it PENDING, QUEUED.",
+      "Runs a FAILED import, one in NEEDS_REVIEW, or one left PROCESSING by a worker that stopped, again from its " +
+      "stored file. Options given replace the ones it ran with (dryRun too: false unless given, but an import in " +
+      "review stays a dry run); without options it runs as before. Returns it PENDING, QUEUED.",
     args: { id: t.arg.id({ required: true }), options: t.arg({ type: ImportOptionsInput, required: false }) },
     resolve: async (_root, { id, options }, ctx) => {
       const found = await findOwnJob(ctx, id, "Import");
