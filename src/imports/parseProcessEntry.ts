@@ -71,7 +71,7 @@ async function sendRows(id: number, rows: ParsedRow[]) {
   while (credits === 0) await new Promise<void>((resolve) => (creditWaiter = resolve));
   creditWaiter = null;
   credits--;
-  await send({ session: id, type: "rows", rows });
+  await send({ session: id, type: "rows", rows: JSON.stringify(rows) });
 }
 
 async function read(id: number, { kind, columns, options }: ReadRequest) {
