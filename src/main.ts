@@ -10,6 +10,8 @@ const EXIT_GRACE_MS = 10_000;
  * the database, stopping PostgreSQL) before we exit anyway.
  */
 const STOP_MARGIN_MS = 20_000;
+/** How long an exit waits for the log to be written. */
+const FLUSH_WAIT_MS = 500;
 /** How often we look whether the process that started us (npm) is still there. */
 const PARENT_CHECK_MS = 500;
 
@@ -24,6 +26,15 @@ const logger = createLogger(config.logLevel);
 logger.info({ role: config.role, pid: process.pid }, `starting xls-importer (role: ${config.role})`);
 
 let app: App | undefined;
+
+/**
+ * Exits once the log lines so far are written (pino writes asynchronously; `process.exit` would
+ * drop them), or after a moment should stdout be stuck.
+ */
+function exitNow(code?: number) {
+  logger.flush(() => process.exit(code));
+  setTimeout(() => process.exit(code), FLUSH_WAIT_MS).unref();
+}
 let stopping: string | undefined;
 
 /**
@@ -35,7 +46,7 @@ function shutdown(reason: string, exitCode = 0) {
   if (stopping) {
     if (!reason.startsWith("SIG")) return; // our parent going away while we stop changes nothing
     logger.warn({ signal: reason }, "second signal: exiting now");
-    process.exit(1);
+    return exitNow(1);
   }
   stopping = reason;
   process.exitCode = exitCode;
@@ -44,7 +55,7 @@ function shutdown(reason: string, exitCode = 0) {
   setTimeout(
     () => {
       logger.error("shutdown is taking too long; exiting now");
-      process.exit(1);
+      exitNow(1);
     },
     config.shutdownGraceSeconds * 1000 + STOP_MARGIN_MS,
   ).unref();
@@ -54,7 +65,7 @@ function shutdown(reason: string, exitCode = 0) {
     // handle lingers, say so and exit anyway
     setTimeout(() => {
       logger.warn("something kept the process alive after shutdown; exiting");
-      process.exit();
+      exitNow();
     }, EXIT_GRACE_MS).unref();
   });
 }
@@ -75,7 +86,7 @@ process.on("unhandledRejection", (reason) => {
 });
 process.on("uncaughtException", (err, origin) => {
   logger.fatal({ err, origin }, "uncaught exception; stopping");
-  if (stopping) process.exit(1);
+  if (stopping) return exitNow(1);
   shutdown("uncaught exception", 1);
 });
 
