@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { Logger, run, type Runner } from "graphile-worker";
+import { print } from "graphql";
 import JSZip from "jszip";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,8 +10,21 @@ import { jobTask } from "../src/jobs/runJob.js";
 import { createLogger } from "../src/logger.js";
 import { isFinal, orderColumns, uploadFile, waitForImport } from "./helpers/imports.js";
 import { startTestApp, type TestApp } from "./helpers/testApp.js";
+import type { InferInIsolationMutation } from "./gql/graphql.js";
 import { graphql } from "./gql/index.js";
 import { CreateTemplate, SignUp } from "./operations.js";
+
+const InferInIsolation = graphql(`
+  mutation InferInIsolation($file: Upload!) {
+    inferImportTemplate(file: $file) {
+      headerRow
+      columns {
+        key
+        type
+      }
+    }
+  }
+`);
 
 const CancelRunningImport = graphql(`
   mutation CancelRunningImport($id: ID!) {
@@ -25,9 +39,10 @@ const CancelRunningImport = graphql(`
 const MEMORY_MB = 64;
 
 /**
- * The API runs here alone; each test runs the import task in a worker of its own on the API's
- * pool, built as tasks/importSpreadsheet.ts builds it but with a {@link MEMORY_MB} heap for
- * reading, so the API, the worker and the file readers they start are all of this process.
+ * The API runs here alone, with PARSE_MEMORY_MB at {@link MEMORY_MB} for the samples it reads; each
+ * test runs the import task in a worker of its own on the API's pool, built as
+ * tasks/importSpreadsheet.ts builds it but with that heap for reading too, so the API, the worker
+ * and the file readers they start are all of this process.
  */
 let api: TestApp;
 let sql: pg.Pool;
@@ -35,7 +50,7 @@ let token: string;
 let templateId: string;
 
 beforeAll(async () => {
-  api = await startTestApp({ role: "api" });
+  api = await startTestApp({ role: "api", env: { PARSE_MEMORY_MB: String(MEMORY_MB) } });
   sql = api.app.db.pool;
   const signUp = await api.request(SignUp, { email: `${randomUUID()}@example.com`, password: "long enough" });
   token = signUp.data!.signUp.token;
@@ -47,8 +62,8 @@ afterAll(async () => {
   await api.stop();
 });
 
-/** Runs `fn` with a graphile-worker runner whose import task reads files with {@link MEMORY_MB}. */
-async function withWorker<T>(fn: (runner: Runner) => Promise<T>): Promise<T> {
+/** Runs `fn` with a graphile-worker runner whose import task reads files with `memoryMb` of heap. */
+async function withWorker<T>(fn: (runner: Runner) => Promise<T>, memoryMb = MEMORY_MB): Promise<T> {
   const logger = createLogger("silent");
   const runner = await run({
     pgPool: sql,
@@ -58,7 +73,7 @@ async function withWorker<T>(fn: (runner: Runner) => Promise<T>): Promise<T> {
     taskList: {
       importSpreadsheet: jobTask(
         { pool: sql, logger },
-        importJob(sql, { parseMemoryMb: MEMORY_MB, maxUncompressedBytes: 1024 ** 3 }),
+        importJob(sql, { parseMemoryMb: memoryMb, maxUncompressedBytes: 1024 ** 3 }),
       ),
     },
   });
@@ -80,7 +95,13 @@ async function startImport(file: Buffer, fileName: string): Promise<string> {
  * the caps on entries and bytes (5 million, 128 MiB), 4 MB packed, and some 150 MB as JavaScript
  * strings, which the reader holds while the sheet is read.
  */
-async function manySharedStrings(): Promise<Buffer> {
+function manySharedStrings(): Promise<Buffer> {
+  manySharedStringsFile ??= writeManySharedStrings();
+  return manySharedStringsFile;
+}
+let manySharedStringsFile: Promise<Buffer> | undefined;
+
+async function writeManySharedStrings(): Promise<Buffer> {
   const main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
   const rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
   const count = 3_000_000;
@@ -110,6 +131,23 @@ async function manySharedStrings(): Promise<Buffer> {
     `<worksheet xmlns="${main}"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>`,
   );
   return zip.generateAsync({ type: "nodebuffer", compression: "DEFLATE" });
+}
+
+/** Sends inferImportTemplate as a real multipart request. */
+async function inferUpload(file: Buffer, fileName: string) {
+  const body = new FormData();
+  body.append("operations", JSON.stringify({ query: print(InferInIsolation), variables: { file: null } }));
+  body.append("map", JSON.stringify({ 0: ["variables.file"] }));
+  body.append("0", new Blob([new Uint8Array(file)]), fileName);
+  const response = await fetch(api.url, {
+    method: "POST",
+    headers: { "x-graphql-yoga-csrf": "1", authorization: `Bearer ${token}` },
+    body,
+  });
+  return (await response.json()) as {
+    data?: InferInIsolationMutation | null;
+    errors?: Array<{ message: string; extensions?: { code?: string } }>;
+  };
 }
 
 /** A csv of `rows` valid orders. */
@@ -244,6 +282,25 @@ describe("reading a file in a process of its own", () => {
       await ended;
       // the run waits for its reader to exit before it ends
       expect(await readerPids()).not.toContain(started[0]);
+    }, MEMORY_MB + 1); // readers of another heap size: this import's is a new process, not an idle one
+  });
+
+  it("reads inferImportTemplate's sample in a process of its own too, whose memory is capped", async () => {
+    const health = probeHealth();
+    const big = await inferUpload(await manySharedStrings(), "strings.xlsx");
+    const small = await inferUpload(Buffer.from("Name,Quantity\nWidget,3\n"), "orders.csv");
+    const statuses = await health.stop();
+    expect(big.errors?.map((e) => ({ code: e.extensions?.code, message: e.message }))).toEqual([
+      { code: "BAD_USER_INPUT", message: `This file needs more memory than allowed (limit ${MEMORY_MB} MB).` },
+    ]);
+    expect(small.data?.inferImportTemplate).toEqual({
+      headerRow: 1,
+      columns: [
+        { key: "name", type: "STRING" },
+        { key: "quantity", type: "INTEGER" },
+      ],
     });
+    expect(statuses.length).toBeGreaterThan(0);
+    expect(statuses.filter((status) => status !== 200)).toEqual([]);
   });
 });

@@ -10,8 +10,10 @@ import { detectFileType, SNIFF_LENGTH, UNSUPPORTED_FILE_MESSAGE } from "../sprea
 import { normalizeHeader } from "../spreadsheet/matchHeaders.js";
 import { PermanentImportError } from "../spreadsheet/permanentImportError.js";
 import { keyFromHeader, profileColumns, type SourceColumn } from "../spreadsheet/profileColumns.js";
+import { type ReadLimits, readLimits } from "../spreadsheet/limits.js";
 import { readRows, type SheetInfo } from "../spreadsheet/readRows.js";
 import type { JsonValue, TemplateColumn } from "../spreadsheet/types.js";
+import { fileReaders } from "./parseProcess.js";
 import { fileTooLarge, uploadInspector } from "./uploadInspector.js";
 
 /** A template proposed for a sample file; nothing of it is saved. */
@@ -90,8 +92,13 @@ export async function inferTemplate(
   let stream: Readable | undefined;
   try {
     // throws if the upload already failed, say, when the whole request arrived before this point
-    stream = file.createReadStream();
-    return await readSample(stream, config.maxUploadBytes, options);
+    const body = (stream = file.createReadStream());
+    // the file is read in a process of its own, whose memory is capped (see parseProcess.ts)
+    return await fileReaders(config.parseMemoryMb).sample(
+      () => Readable.from(inspected(body, config.maxUploadBytes)),
+      options,
+      { maxUncompressedBytes: config.maxUncompressedBytes },
+    );
   } catch (caught) {
     throw toUserError(caught, config.maxUploadBytes);
   } finally {
@@ -99,14 +106,25 @@ export async function inferTemplate(
   }
 }
 
-async function readSample(upload: Readable, maxBytes: number, options: InferOptions): Promise<InferredTemplate> {
-  const source = new ByteSource(Readable.from(inspected(upload, maxBytes)));
+/**
+ * The work of {@link inferTemplate} on the upload's bytes, once they are checked; run in a file
+ * reader's process (parseProcessEntry.ts).
+ *
+ * @throws {PermanentImportError} for a file that cannot be read, which inferTemplate turns into
+ *   the UserError the client sees.
+ */
+export async function readSample(
+  input: Readable,
+  options: InferOptions,
+  limits: Partial<ReadLimits>,
+): Promise<InferredTemplate> {
+  const source = new ByteSource(input);
   let batches: AsyncGenerator<RawRow[], void, undefined> | null = null;
   try {
     const kind = detectFileType(await source.peek(SNIFF_LENGTH));
-    if (kind === "unsupported") throw new UserError("UNSUPPORTED_FILE_TYPE", UNSUPPORTED_FILE_MESSAGE);
+    if (kind === "unsupported") throw new PermanentImportError("UNSUPPORTED_FILE_TYPE", UNSUPPORTED_FILE_MESSAGE);
     const info: SheetInfo = { date1904: false, sheetName: null, sheets: [], encoding: null, delimiter: null };
-    batches = readRows(kind, source, info, options.sheet);
+    batches = readRows(kind, source, info, options.sheet, readLimits(limits));
     const { headerRow, rows } = await readHeaderAndRows(batches, options.headerRow);
     if (!headerRow) {
       if (source.bytesRead === 0) throw new PermanentImportError("EMPTY_FILE", "The file is empty.");

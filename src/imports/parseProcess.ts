@@ -11,11 +11,13 @@ import {
   PermanentImportError,
   type ParsedRow,
   type PermanentImportErrorCode,
+  type ReadLimits,
   type ReadOptions,
   type SpreadsheetHeader,
   type SpreadsheetKind,
   type TemplateColumn,
 } from "../spreadsheet/index.js";
+import type { InferOptions, InferredTemplate } from "./inferTemplate.js";
 
 /**
  * Reading a file runs in a child process whose JavaScript heap is capped at `PARSE_MEMORY_MB`: a
@@ -29,7 +31,7 @@ import {
  * The parent keeps the database: it streams the stored file to the child as the child asks for it,
  * and the child sends back the header, then the validated rows in batches, at most
  * {@link BATCHES_IN_FLIGHT} unread at a time, so a slow database holds the child back rather than
- * filling the parent's memory.
+ * filling the parent's memory. inferImportTemplate's sample is read there too, from the upload.
  *
  * Starting a child costs a second of CPU (tsx and the readers' libraries load), so a child that
  * read a file to its end, or stopped at a fault of the file, reads the next one; one that crashed,
@@ -59,6 +61,7 @@ export type FailureData =
 /** Messages from the child, each naming the file (`session`) it is about. */
 export type ChildMessage = { session: number } & (
   | { type: "read" }
+  | { type: "sample"; sample: InferredTemplate }
   | { type: "header"; header: SpreadsheetHeader }
   /** JSON: for arrays of small objects, faster to write and read than the structured clone */
   | { type: "rows"; rows: string }
@@ -66,9 +69,15 @@ export type ChildMessage = { session: number } & (
   | { type: "failed"; failure: FailureData }
 );
 
-/** Messages to the child: a file to read, then its bytes as asked for, and a credit per batch read. */
+/**
+ * Messages to the child: a file to read (its rows, or a sample to propose a template from), then
+ * its bytes as asked for, and a credit per batch of rows read.
+ */
 export type ParentMessage = { session: number } & (
-  { type: "open"; request: ReadRequest } | { type: "chunk"; data: Uint8Array | null } | { type: "more" }
+  | { type: "open"; request: ReadRequest }
+  | { type: "sample"; options: InferOptions; limits: Partial<ReadLimits> }
+  | { type: "chunk"; data: Uint8Array | null }
+  | { type: "more" }
 );
 
 /** What the child reports about a file, once read past the `read` requests. */
@@ -88,7 +97,7 @@ export interface IsolatedSpreadsheet {
   close(): Promise<void>;
 }
 
-/** Opens files in child processes of `memoryMb` heap each; see the top of this file. */
+/** Reads files in child processes of one heap size; see the top of this file. */
 export interface FileReaders {
   /**
    * Opens `open()`'s bytes as `openSpreadsheet` would, in a child process, and waits for the header.
@@ -98,6 +107,11 @@ export interface FileReaders {
    *   other failure of the child as a plain `Error` (a retry may help).
    */
   open(open: () => Readable, request: ReadRequest): Promise<IsolatedSpreadsheet>;
+  /**
+   * Proposes a template for `open()`'s bytes as inferTemplate.ts's `readSample` does, in a child
+   * process; throws as `open` does.
+   */
+  sample(open: () => Readable, options: InferOptions, limits: Partial<ReadLimits>): Promise<InferredTemplate>;
 }
 
 const ENTRY = fileURLToPath(new URL("./parseProcessEntry.ts", import.meta.url));
@@ -109,8 +123,19 @@ export function needsMoreMemory(memoryMb: number): PermanentImportError {
   return new PermanentImportError("TOO_LARGE", `This file needs more memory than allowed (limit ${memoryMb} MB).`);
 }
 
-/** Child processes that read files with `memoryMb` of heap each, started as needed. */
+const byMemory = new Map<number, FileReaders>();
+
+/**
+ * The process's file readers with `memoryMb` of heap each: one set for imports and samples alike,
+ * so a child started for one serves the other.
+ */
 export function fileReaders(memoryMb: number): FileReaders {
+  let readers = byMemory.get(memoryMb);
+  if (!readers) byMemory.set(memoryMb, (readers = startFileReaders(memoryMb)));
+  return readers;
+}
+
+function startFileReaders(memoryMb: number): FileReaders {
   const idle = new Set<ReaderProcess>();
   const take = async () => {
     for (const reader of idle) {
@@ -119,21 +144,41 @@ export function fileReaders(memoryMb: number): FileReaders {
     }
     return ReaderProcess.start(memoryMb);
   };
+  /** Hands `open()`'s bytes to a child with `request`; the child is put back when the session is done. */
+  const begin = async (open: () => Readable, request: Extract<ParentMessage, { type: "open" | "sample" }>) => {
+    const reader = await take();
+    return new Session(reader, reader.busy(), open, request, () => {
+      if (reader.idle(() => idle.delete(reader))) idle.add(reader);
+    });
+  };
   return {
     async open(open, request) {
-      const reader = await take();
-      const file = new ChildSpreadsheet(reader, reader.busy(), open, request, () => {
-        if (reader.idle(() => idle.delete(reader))) idle.add(reader);
-      });
-      await file.opened;
-      return file;
+      const session = await begin(open, { session: 0, type: "open", request });
+      try {
+        const first = await session.next();
+        if (first.type !== "header") throw new Error(`The file reader answered ${first.type} before the header.`);
+        return new ChildSpreadsheet(first.header, session);
+      } catch (err) {
+        await session.close();
+        throw err;
+      }
+    },
+    async sample(open, options, limits) {
+      const session = await begin(open, { session: 0, type: "sample", options, limits });
+      try {
+        const report = await session.next();
+        if (report.type !== "sample") throw new Error(`The file reader answered ${report.type} for a sample.`);
+        return report.sample;
+      } finally {
+        await session.close();
+      }
     },
   };
 }
 
 /** One child process, reading one file at a time. */
 class ReaderProcess {
-  private session: ChildSpreadsheet | null = null;
+  private session: Session | null = null;
   private sessions = 0;
   private idleTimer: NodeJS.Timeout | null = null;
   /** Set once it exited: it cannot read another file. */
@@ -185,7 +230,7 @@ class ReaderProcess {
   }
 
   /** From now on, what the child says goes to `session`; if it already exited, `session` fails. */
-  attach(session: ChildSpreadsheet) {
+  attach(session: Session) {
     this.session = session;
     if (this.gone) session.fail(new Error("The file reader stopped unexpectedly."));
   }
@@ -230,12 +275,11 @@ class ReaderProcess {
   }
 }
 
-/** One file read by a {@link ReaderProcess}. */
-class ChildSpreadsheet implements IsolatedSpreadsheet {
-  header!: SpreadsheetHeader;
-  encoding: string | null = null;
-  /** Resolves once the header came, rejects as `open` is documented to. */
-  readonly opened: Promise<void>;
+/**
+ * One file read by a {@link ReaderProcess}: feeds it the bytes it asks for, queues what it reports,
+ * and puts it back for the next file (`release`) if it finished this one, else stops it.
+ */
+class Session {
   private readonly reports: Report[] = [];
   private failure: { error: unknown } | null = null;
   private wake: (() => void) | null = null;
@@ -244,41 +288,29 @@ class ChildSpreadsheet implements IsolatedSpreadsheet {
   /** The child is done with this file and can read another. */
   private done = false;
   private closed: Promise<void> | null = null;
-  private started = false;
 
   constructor(
     private readonly reader: ReaderProcess,
-    private readonly session: number,
+    readonly id: number,
     open: () => Readable,
-    request: ReadRequest,
+    request: Extract<ParentMessage, { type: "open" | "sample" }>,
     private readonly release: () => void,
   ) {
     this.input = open();
     this.chunks = this.input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
     reader.attach(this);
-    reader.send({ session: this.session, type: "open", request });
-    this.opened = this.next().then(
-      (first) => {
-        if (first.type !== "header") throw new Error(`The file reader answered ${first.type} before the header.`);
-        this.header = first.header;
-        this.encoding = first.header.encoding;
-      },
-      async (err: unknown) => {
-        await this.close();
-        throw err;
-      },
-    );
+    reader.send({ ...request, session: id });
   }
 
   receive(message: ChildMessage) {
-    if (message.session !== this.session) return;
+    if (message.session !== this.id) return;
     switch (message.type) {
       case "read":
         this.chunks.next().then(
           ({ done, value }) => {
-            if (!this.closed) this.reader.send({ session: this.session, type: "chunk", data: done ? null : value });
+            if (!this.closed) this.reader.send({ session: this.id, type: "chunk", data: done ? null : value });
           },
-          (err: unknown) => this.fail(err), // the storage's own error: a retry may help
+          (err: unknown) => this.fail(err), // the storage's or the upload's own error, unchanged
         );
         return;
       case "failed":
@@ -286,6 +318,7 @@ class ChildSpreadsheet implements IsolatedSpreadsheet {
         this.done = message.failure.type !== "other";
         return this.fail(fromFailureData(message.failure));
       case "end":
+      case "sample":
         this.done = true;
     }
     this.reports.push(message);
@@ -298,7 +331,8 @@ class ChildSpreadsheet implements IsolatedSpreadsheet {
     this.wake?.();
   }
 
-  private async next(): Promise<Report> {
+  /** The child's next report; throws its failure once the reports before it are read. */
+  async next(): Promise<Report> {
     for (;;) {
       const report = this.reports.shift();
       if (report) return report;
@@ -308,23 +342,9 @@ class ChildSpreadsheet implements IsolatedSpreadsheet {
     }
   }
 
-  async *rows(): AsyncGenerator<ParsedRow, void, undefined> {
-    if (this.started) throw new Error("The rows of a spreadsheet can only be read once");
-    this.started = true;
-    try {
-      for (;;) {
-        const report = await this.next();
-        if (report.type === "end") {
-          this.encoding = report.encoding;
-          return;
-        }
-        if (report.type !== "rows") throw new Error(`The file reader sent ${report.type} among its rows.`);
-        yield* JSON.parse(report.rows) as ParsedRow[];
-        this.reader.send({ session: this.session, type: "more" });
-      }
-    } finally {
-      await this.close();
-    }
+  /** Lets the child send one more batch of rows. */
+  more() {
+    this.reader.send({ session: this.id, type: "more" });
   }
 
   close(): Promise<void> {
@@ -334,6 +354,41 @@ class ChildSpreadsheet implements IsolatedSpreadsheet {
       else await this.reader.stop();
     })();
     return this.closed;
+  }
+}
+
+class ChildSpreadsheet implements IsolatedSpreadsheet {
+  encoding: string | null;
+  private started = false;
+
+  constructor(
+    readonly header: SpreadsheetHeader,
+    private readonly session: Session,
+  ) {
+    this.encoding = header.encoding;
+  }
+
+  async *rows(): AsyncGenerator<ParsedRow, void, undefined> {
+    if (this.started) throw new Error("The rows of a spreadsheet can only be read once");
+    this.started = true;
+    try {
+      for (;;) {
+        const report = await this.session.next();
+        if (report.type === "end") {
+          this.encoding = report.encoding;
+          return;
+        }
+        if (report.type !== "rows") throw new Error(`The file reader sent ${report.type} among its rows.`);
+        yield* JSON.parse(report.rows) as ParsedRow[];
+        this.session.more();
+      }
+    } finally {
+      await this.close();
+    }
+  }
+
+  close(): Promise<void> {
+    return this.session.close();
   }
 }
 

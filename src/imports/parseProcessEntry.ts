@@ -2,11 +2,13 @@
  * The child process that reads files for imports, one at a time (started by parseProcess.ts, which
  * says why): it opens a file as `openSpreadsheet` does, its bytes asked from the parent a chunk at
  * a time, and sends back the header, then the validated rows in batches, waiting for a credit
- * whenever {@link BATCHES_IN_FLIGHT} are unread. Every message names the file's session, so
+ * whenever {@link BATCHES_IN_FLIGHT} are unread; or it reads a sample file's top and sends back
+ * the template it proposes. Every message names the file's session, so
  * nothing late from one file is taken for the next.
  */
 import { Readable } from "node:stream";
-import { openSpreadsheet, type ParsedRow } from "../spreadsheet/index.js";
+import { openSpreadsheet, type ParsedRow, type ReadLimits } from "../spreadsheet/index.js";
+import { type InferOptions, readSample } from "./inferTemplate.js";
 import {
   BATCHES_IN_FLIGHT,
   type ChildMessage,
@@ -31,11 +33,13 @@ let creditWaiter: (() => void) | null = null;
 let credits = BATCHES_IN_FLIGHT;
 
 process.on("message", (message: ParentMessage) => {
-  if (message.type === "open") {
+  if (message.type === "open" || message.type === "sample") {
     session = message.session;
     chunkWaiter = creditWaiter = null;
     credits = BATCHES_IN_FLIGHT;
-    void read(message.session, message.request);
+    void (message.type === "open"
+      ? read(message.session, message.request)
+      : sample(message.session, message.options, message.limits));
     return;
   }
   if (message.session !== session) return;
@@ -74,6 +78,7 @@ async function sendRows(id: number, rows: ParsedRow[]) {
   await send({ session: id, type: "rows", rows: JSON.stringify(rows) });
 }
 
+/** Reads a file's header and rows, as an import does. */
 async function read(id: number, { kind, columns, options }: ReadRequest) {
   try {
     const sheet = await openSpreadsheet({ stream: Readable.from(fileChunks(id)), kind }, columns, options);
@@ -87,6 +92,16 @@ async function read(id: number, { kind, columns, options }: ReadRequest) {
     }
     if (batch.length > 0) await sendRows(id, batch);
     await send({ session: id, type: "end", encoding: sheet.header.encoding });
+  } catch (err) {
+    await send({ session: id, type: "failed", failure: toFailureData(err) });
+  }
+}
+
+/** Reads the top of a sample file, as inferImportTemplate does. */
+async function sample(id: number, options: InferOptions, limits: Partial<ReadLimits>) {
+  try {
+    const found = await readSample(Readable.from(fileChunks(id)), options, limits);
+    await send({ session: id, type: "sample", sample: found });
   } catch (err) {
     await send({ session: id, type: "failed", failure: toFailureData(err) });
   }

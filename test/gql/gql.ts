@@ -40,6 +40,7 @@ type Documents = {
     "\n  mutation DeleteTemplate($id: ID!) {\n    deleteImportTemplate(id: $id)\n  }\n": typeof types.DeleteTemplateDocument,
     "\n  subscription JobStatus($id: ID!) {\n    jobStatus(id: $id) {\n      __typename\n      id\n      status\n      errorMessage\n      processingStartedAt\n      processingCompletedAt\n      ... on Import {\n        phase\n        rowsProcessed\n        rowsImported\n        rowsFailed\n      }\n    }\n  }\n": typeof types.JobStatusDocument,
     "\n  subscription MyJobs {\n    myJobs {\n      __typename\n      id\n      status\n    }\n  }\n": typeof types.MyJobsDocument,
+    "\n  mutation InferInIsolation($file: Upload!) {\n    inferImportTemplate(file: $file) {\n      headerRow\n      columns {\n        key\n        type\n      }\n    }\n  }\n": typeof types.InferInIsolationDocument,
     "\n  mutation CancelRunningImport($id: ID!) {\n    cancelImport(id: $id) {\n      id\n      status\n    }\n  }\n": typeof types.CancelRunningImportDocument,
     "\n  query GetReview($id: ID!) {\n    import(id: $id) {\n      id\n      status\n      phase\n      backgroundJobId\n      dryRun\n      errorMessage\n      rowsTotal\n      rowsImported\n      rowsFailed\n      template {\n        columns {\n          key\n          aliases\n        }\n      }\n      sourceColumns {\n        index\n        header\n        samples\n        detectedType\n      }\n      mapping {\n        templateKey\n        templateHeader\n        required\n        sourceIndex\n        sourceHeader\n        match\n        score\n      }\n      records(first: 100) {\n        edges {\n          node {\n            rowNumber\n            data\n          }\n        }\n      }\n      errors(first: 100) {\n        edges {\n          node {\n            rowNumber\n            column\n            message\n          }\n        }\n      }\n    }\n  }\n": typeof types.GetReviewDocument,
     "\n  mutation CreateAliasedTemplate($input: CreateImportTemplateInput!) {\n    createImportTemplate(input: $input) {\n      id\n    }\n  }\n": typeof types.CreateAliasedTemplateDocument,
@@ -78,6 +79,7 @@ const documents: Documents = {
     "\n  mutation DeleteTemplate($id: ID!) {\n    deleteImportTemplate(id: $id)\n  }\n": types.DeleteTemplateDocument,
     "\n  subscription JobStatus($id: ID!) {\n    jobStatus(id: $id) {\n      __typename\n      id\n      status\n      errorMessage\n      processingStartedAt\n      processingCompletedAt\n      ... on Import {\n        phase\n        rowsProcessed\n        rowsImported\n        rowsFailed\n      }\n    }\n  }\n": types.JobStatusDocument,
     "\n  subscription MyJobs {\n    myJobs {\n      __typename\n      id\n      status\n    }\n  }\n": types.MyJobsDocument,
+    "\n  mutation InferInIsolation($file: Upload!) {\n    inferImportTemplate(file: $file) {\n      headerRow\n      columns {\n        key\n        type\n      }\n    }\n  }\n": types.InferInIsolationDocument,
     "\n  mutation CancelRunningImport($id: ID!) {\n    cancelImport(id: $id) {\n      id\n      status\n    }\n  }\n": types.CancelRunningImportDocument,
     "\n  query GetReview($id: ID!) {\n    import(id: $id) {\n      id\n      status\n      phase\n      backgroundJobId\n      dryRun\n      errorMessage\n      rowsTotal\n      rowsImported\n      rowsFailed\n      template {\n        columns {\n          key\n          aliases\n        }\n      }\n      sourceColumns {\n        index\n        header\n        samples\n        detectedType\n      }\n      mapping {\n        templateKey\n        templateHeader\n        required\n        sourceIndex\n        sourceHeader\n        match\n        score\n      }\n      records(first: 100) {\n        edges {\n          node {\n            rowNumber\n            data\n          }\n        }\n      }\n      errors(first: 100) {\n        edges {\n          node {\n            rowNumber\n            column\n            message\n          }\n        }\n      }\n    }\n  }\n": types.GetReviewDocument,
     "\n  mutation CreateAliasedTemplate($input: CreateImportTemplateInput!) {\n    createImportTemplate(input: $input) {\n      id\n    }\n  }\n": types.CreateAliasedTemplateDocument,
@@ -208,6 +210,10 @@ export function graphql(source: "\n  subscription JobStatus($id: ID!) {\n    job
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription MyJobs {\n    myJobs {\n      __typename\n      id\n      status\n    }\n  }\n"): (typeof documents)["\n  subscription MyJobs {\n    myJobs {\n      __typename\n      id\n      status\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation InferInIsolation($file: Upload!) {\n    inferImportTemplate(file: $file) {\n      headerRow\n      columns {\n        key\n        type\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation InferInIsolation($file: Upload!) {\n    inferImportTemplate(file: $file) {\n      headerRow\n      columns {\n        key\n        type\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
