@@ -35,7 +35,8 @@ import type { InferOptions, InferredTemplate } from "./inferTemplate.js";
  *
  * Starting a child costs a second of CPU (tsx and the readers' libraries load), so a child that
  * read a file to its end, or stopped at a fault of the file, reads the next one; one that crashed,
- * ran out of memory or was stopped midway is not reused. An idle child exits after {@link IDLE_MS}.
+ * ran out of memory or was stopped midway is not reused. An idle child exits after {@link IDLE_MS};
+ * at most {@link MAX_IDLE} wait.
  */
 
 /** Rows per message from the child: few enough messages, small enough batches. */
@@ -44,6 +45,8 @@ export const ROWS_PER_BATCH = 1_000;
 export const BATCHES_IN_FLIGHT = 2;
 /** How long a child waits for its next file before it is stopped. */
 const IDLE_MS = 30_000;
+/** Children kept waiting at most: a burst of files leaves no crowd behind (4 is WORKER_CONCURRENCY's default). */
+const MAX_IDLE = 4;
 
 /** What the child needs to read a file: everything but the bytes, which it asks for. */
 export interface ReadRequest {
@@ -69,15 +72,13 @@ export type ChildMessage = { session: number } & (
   | { type: "failed"; failure: FailureData }
 );
 
-/**
- * Messages to the child: a file to read (its rows, or a sample to propose a template from), then
- * its bytes as asked for, and a credit per batch of rows read.
- */
+/** What the child is asked to do with a file: read its rows, or propose a template from its top. */
+export type Task =
+  { type: "open"; request: ReadRequest } | { type: "sample"; options: InferOptions; limits: Partial<ReadLimits> };
+
+/** Messages to the child: a file's task, then its bytes as asked for, and a credit per batch of rows read. */
 export type ParentMessage = { session: number } & (
-  | { type: "open"; request: ReadRequest }
-  | { type: "sample"; options: InferOptions; limits: Partial<ReadLimits> }
-  | { type: "chunk"; data: Uint8Array | null }
-  | { type: "more" }
+  Task | { type: "chunk"; data: Uint8Array | null } | { type: "more" }
 );
 
 /** What the child reports about a file, once read past the `read` requests. */
@@ -144,16 +145,17 @@ function startFileReaders(memoryMb: number): FileReaders {
     }
     return ReaderProcess.start(memoryMb);
   };
-  /** Hands `open()`'s bytes to a child with `request`; the child is put back when the session is done. */
-  const begin = async (open: () => Readable, request: Extract<ParentMessage, { type: "open" | "sample" }>) => {
+  /** Hands `open()`'s bytes to a child with `task`; a child that finished it waits for the next. */
+  const begin = async (open: () => Readable, task: Task) => {
     const reader = await take();
-    return new Session(reader, reader.busy(), open, request, () => {
-      if (reader.idle(() => idle.delete(reader))) idle.add(reader);
+    return new Session(reader, reader.busy(), open, task, () => {
+      if (idle.size >= MAX_IDLE) void reader.stop();
+      else if (reader.idle(() => idle.delete(reader))) idle.add(reader);
     });
   };
   return {
     async open(open, request) {
-      const session = await begin(open, { session: 0, type: "open", request });
+      const session = await begin(open, { type: "open", request });
       try {
         const first = await session.next();
         if (first.type !== "header") throw new Error(`The file reader answered ${first.type} before the header.`);
@@ -164,7 +166,7 @@ function startFileReaders(memoryMb: number): FileReaders {
       }
     },
     async sample(open, options, limits) {
-      const session = await begin(open, { session: 0, type: "sample", options, limits });
+      const session = await begin(open, { type: "sample", options, limits });
       try {
         const report = await session.next();
         if (report.type !== "sample") throw new Error(`The file reader answered ${report.type} for a sample.`);
@@ -293,13 +295,13 @@ class Session {
     private readonly reader: ReaderProcess,
     readonly id: number,
     open: () => Readable,
-    request: Extract<ParentMessage, { type: "open" | "sample" }>,
+    task: Task,
     private readonly release: () => void,
   ) {
     this.input = open();
     this.chunks = this.input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
     reader.attach(this);
-    reader.send({ ...request, session: id });
+    reader.send({ ...task, session: id });
   }
 
   receive(message: ChildMessage) {

@@ -3,8 +3,8 @@
  * says why): it opens a file as `openSpreadsheet` does, its bytes asked from the parent a chunk at
  * a time, and sends back the header, then the validated rows in batches, waiting for a credit
  * whenever {@link BATCHES_IN_FLIGHT} are unread; or it reads a sample file's top and sends back
- * the template it proposes. Every message names the file's session, so
- * nothing late from one file is taken for the next.
+ * the template it proposes. Every message names the file's session, so nothing late from one file
+ * is taken for the next.
  */
 import { Readable } from "node:stream";
 import { openSpreadsheet, type ParsedRow, type ReadLimits } from "../spreadsheet/index.js";
