@@ -6,6 +6,7 @@
  * the template it proposes. Every message names the file's session, so nothing late from one file
  * is taken for the next.
  */
+import { rmSync } from "node:fs";
 import { Readable } from "node:stream";
 import { openSpreadsheet, type ParsedRow, type ReadLimits } from "../spreadsheet/index.js";
 import { type InferOptions, readSample } from "./inferTemplate.js";
@@ -18,13 +19,19 @@ import {
   toFailureData,
 } from "./parseProcess.js";
 
+// temporary files (parked worksheets) go to a directory of this process's own: the parent removes
+// it when this process ends, this process when the parent went first
+const directory = process.env.IMPORT_READ_TMPDIR!;
+process.env.TMPDIR = directory;
+
 // Ctrl+C signals the whole process group: the parent decides when reading stops, and a parent
 // that is gone (even killed) closes the channel
 process.on("SIGINT", () => undefined);
 process.on("SIGTERM", () => undefined);
-process.on("disconnect", () => process.exit(0));
-// temporary files (parked worksheets) go where the parent removes them however this process ends
-process.env.TMPDIR = process.env.IMPORT_READ_TMPDIR;
+process.on("disconnect", () => {
+  rmSync(directory, { recursive: true, force: true });
+  process.exit(0);
+});
 
 /** The file being read. */
 let session = 0;
