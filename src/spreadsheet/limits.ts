@@ -25,6 +25,12 @@ export interface ReadLimits {
    * @default 8388608 (8 MiB)
    */
   ratioCheckAfterBytes: number;
+  /**
+   * The last row an .ods row with content may be repeated to (`table:number-rows-repeated`), so a
+   * few bytes cannot ask for a billion rows; blank rows are only counted, never expanded.
+   * @default 1048576 (Excel's own)
+   */
+  maxRows: number;
   /** Columns a row may reach: a cell past it fails. @default 16384 (Excel's own, column XFD) */
   maxColumns: number;
   /**
@@ -42,9 +48,10 @@ export interface ReadLimits {
   /** Bytes of text (UTF-8) in the shared strings table, all entries together. @default 134217728 (128 MiB) */
   maxSharedStringsBytes: number;
   /**
-   * The largest .xls read: SheetJS reads one whole into memory and needs about 30 times its size.
-   * An .xls holds at most 65,536 rows; a full one of text is about 20 MB.
-   * @default 33554432 (32 MiB)
+   * The largest .xls read: SheetJS reads one whole into memory, and takes 20 to 30 times its size
+   * (a 24 MB file took 725 MB), so 16 MiB fits in the 512 MB a file reader gets by default
+   * (`PARSE_MEMORY_MB`). Past it, a clear message asks for an .xlsx, which is streamed.
+   * @default 16777216 (16 MiB)
    */
   maxXlsBytes: number;
   /**
@@ -62,11 +69,12 @@ export const DEFAULT_READ_LIMITS: Readonly<ReadLimits> = Object.freeze({
   maxUncompressedBytes: 1024 * MiB,
   maxCompressionRatio: 100,
   ratioCheckAfterBytes: 8 * MiB,
+  maxRows: 1_048_576,
   maxColumns: 16_384,
   maxCellsPerRow: 16_384,
   maxSharedStrings: 5_000_000,
   maxSharedStringsBytes: 128 * MiB,
-  maxXlsBytes: 32 * MiB,
+  maxXlsBytes: 16 * MiB,
   maxCsvLineChars: 2_000_000,
 } satisfies ReadLimits);
 

@@ -45,8 +45,9 @@ interface Table {
  * repeated rows with content are handed out a batch at a time. A value repeated past
  * `limits.maxColumns` (LibreOffice pads rows to 1,024 columns or more) is dropped.
  *
- * What the zip unpacks to is capped by `limits` (see {@link ZipMeter}), and so is the number of
- * cell elements in a row: past either, `TOO_LARGE` is thrown.
+ * What the zip unpacks to is capped by `limits` (see {@link ZipMeter}), and so are the number of
+ * cell elements in a row and the row a row with content is repeated to: past one, `TOO_LARGE` is
+ * thrown.
  */
 export async function* readOds(
   source: ByteSource,
@@ -240,7 +241,7 @@ class RowCollector implements ContentHandler {
 
   constructor(
     private readonly wanted: Set<number>,
-    private readonly limits: Pick<ReadLimits, "maxColumns" | "maxCellsPerRow">,
+    private readonly limits: Pick<ReadLimits, "maxRows" | "maxColumns" | "maxCellsPerRow">,
   ) {
     if (wanted.size === 0) this.done = true;
   }
@@ -314,6 +315,13 @@ class RowCollector implements ContentHandler {
       this.rowNumber += row.repeat;
       // a blank row is only counted: LibreOffice pads sheets with a million of them
       if (!isBlankRow(row.cells)) {
+        const { maxRows } = this.limits;
+        if (row.rowNumber + row.repeat - 1 > maxRows) {
+          throw tooLarge(
+            `Row ${formatCount(row.rowNumber)} is repeated past row ${formatCount(maxRows)}, the last a sheet may ` +
+              "have (the row limit).",
+          );
+        }
         this.pending.push(row);
         this.found = true;
       }

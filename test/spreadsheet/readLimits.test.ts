@@ -97,11 +97,12 @@ describe("the caps' defaults", () => {
   it("are Excel's own where it has one, and fit a million distinct texts", () => {
     expect(DEFAULT_READ_LIMITS).toMatchObject({
       maxUncompressedBytes: 1024 * MiB,
+      maxRows: 1_048_576,
       maxColumns: 16_384,
       maxCellsPerRow: 16_384,
       maxSharedStrings: 5_000_000,
       maxSharedStringsBytes: 128 * MiB,
-      maxXlsBytes: 32 * MiB,
+      maxXlsBytes: 16 * MiB,
     });
   });
 });
@@ -227,6 +228,20 @@ describe("cells per row", () => {
   });
 });
 
+describe("rows", () => {
+  it("fails an .ods row with content repeated past row 1,048,576, and reads one repeated up to it", async () => {
+    const repeated = (times: number) =>
+      odsOf(
+        `<table:table table:name="Orders"><table:table-row>${odsText("Name")}</table:table-row>` +
+          `<table:table-row table:number-rows-repeated="${times}">${odsText("a")}</table:table-row></table:table>`,
+      );
+    expect(await readAll(repeated(3), { maxRows: 4 })).toBe(3);
+    const error = await failure(repeated(1_000_000_000));
+    expect(error.code).toBe("TOO_LARGE");
+    expect(error.message).toBe("Row 2 is repeated past row 1,048,576, the last a sheet may have (the row limit).");
+  });
+});
+
 describe("the shared strings table", () => {
   it("stops 300 million empty entries (1.5 GB unpacked, 2 MB packed) at the compression ratio, with memory bounded", async () => {
     const file = emptySharedStringsXlsx(300_000_000, ["Name"]);
@@ -275,10 +290,10 @@ describe("the size of an .xls read whole", () => {
     const error = await failure(upload, undefined, "xls");
     expect(error.code).toBe("TOO_LARGE");
     expect(error.message).toBe(
-      "The file is larger than 32 MiB, the largest Excel 97-2003 workbook (.xls) this server reads (the .xls size limit). " +
+      "The file is larger than 16 MiB, the largest Excel 97-2003 workbook (.xls) this server reads (the .xls size limit). " +
         "Save it as .xlsx, and upload it again.",
     );
-    expect(sent).toBeLessThan(50 * MiB);
+    expect(sent).toBeLessThan(40 * MiB);
   });
 
   it("reads a real one under the cap, and fails it with a lower cap", async () => {
