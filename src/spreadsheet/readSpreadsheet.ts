@@ -96,8 +96,9 @@ export interface OpenedSpreadsheet extends AsyncIterable<ParsedRow> {
  * passed over (rows above the header are never data). The header is matched against the template
  * (see {@link matchHeaders}) before any data row is validated, so a file lacking columns fails fast.
  *
- * Memory stays flat however many rows the file has: xlsx and csv are streamed (xls, at most
- * 65,536 rows, is read whole).
+ * Memory stays flat however many rows the file has: xlsx, ods and csv are streamed (xls, at most
+ * 65,536 rows and `limits.maxXlsBytes`, is read whole), and what a file may unpack to or hold is
+ * capped (see {@link ReadLimits}).
  *
  * @throws {PermanentImportError} for an unsupported, damaged or empty file, a missing or blank
  *   header row, a file past one of `options.limits` (`TOO_LARGE`, see {@link ReadLimits});
