@@ -9,7 +9,7 @@ import { freePort } from "./helpers/freePort.js";
 import { orderColumns, uploadFile, waitForImport } from "./helpers/imports.js";
 import { spawnServer, stopAllServers, type LogLine } from "./helpers/processes.js";
 import { subscribe } from "./helpers/subscriptions.js";
-import { CreateTemplate, JobStatusSubscription, SignUp } from "./operations.js";
+import { CreateTemplate, JobStatusSubscription, Me, SignUp } from "./operations.js";
 
 /**
  * Starts PostgreSQL (initdb included) and two Node processes from cold, and imports 100,000 rows
@@ -65,7 +65,7 @@ const refused = (line: LogLine) =>
 
 describe("a PostgreSQL restart", () => {
   it(
-    "mid-import leaves the worker process running, and the import completes with every row",
+    "mid-import leaves both processes running; the import completes with every row, and requests wait it out",
     async () => {
       const postgres = await ownPostgres();
       const env = { DATABASE_URL: postgres.url, WORKER_CONCURRENCY: "2" };
@@ -115,8 +115,12 @@ describe("a PostgreSQL restart", () => {
 
       // down until the worker, whose run just lost its connection, has been refused a new one
       await postgres.stop();
+      // a request while the database is down waits for it rather than failing
+      const asked = api.request(Me, {}, me.token);
       await Promise.race([worker.waitForLog(refused), died]);
+      await api.waitForLog(refused);
       await postgres.start();
+      expect(await asked).toEqual({ data: { me: { id: me.user.id, email: "restart@example.com" } } });
 
       const done = await Promise.race([
         waitForImport(postgres.url, id, (row) => row.status !== "PROCESSING" && row.status !== "PENDING", 90_000),
@@ -137,6 +141,7 @@ describe("a PostgreSQL restart", () => {
       expect(last.data?.jobStatus).toMatchObject({ rowsImported: ROWS, rowsFailed: 0 });
       await watcher.done;
 
+      expect(api.logs.some((line) => line.msg === "job events: LISTEN connection back")).toBe(true);
       // both processes lived through it, and stop cleanly
       expect(worker.proc.exitCode).toBeNull();
       expect(api.proc.exitCode).toBeNull();
