@@ -107,7 +107,7 @@ describe("the caps' defaults", () => {
   });
 });
 
-describe("bytes unpacked from a zip (MAX_UNCOMPRESSED_BYTES)", () => {
+describe("bytes unpacked from a zip (MAX_UNCOMPRESSED_BYTES)", { timeout: 60_000 }, () => {
   it("counts a part that is only skipped", async () => {
     const file = deflatedZip([
       ...workbookParts(),
@@ -147,7 +147,7 @@ describe("bytes unpacked from a zip (MAX_UNCOMPRESSED_BYTES)", () => {
   });
 });
 
-describe("the compression ratio of a zip entry", () => {
+describe("the compression ratio of a zip entry", { timeout: 60_000 }, () => {
   it("stops a 2 GiB worksheet of spaces parked before the workbook's sheet list, 2 MB packed, early and leaving nothing on disk", async () => {
     const file = whitespaceSheetFirstXlsx(2 * 1024 * MiB, ["Name"]);
     expect(file.length).toBeLessThan(3 * MiB);
@@ -242,7 +242,7 @@ describe("rows", () => {
   });
 });
 
-describe("the shared strings table", () => {
+describe("the shared strings table", { timeout: 60_000 }, () => {
   it("stops 300 million empty entries (1.5 GB unpacked, 2 MB packed) at the compression ratio, with memory bounded", async () => {
     const file = emptySharedStringsXlsx(300_000_000, ["Name"]);
     const { result: error, growth } = await memoryGrowth(() => failure(file));
@@ -276,7 +276,7 @@ describe("the shared strings table", () => {
   });
 });
 
-describe("the size of an .xls read whole", () => {
+describe("the size of an .xls read whole", { timeout: 60_000 }, () => {
   it("fails a file past the cap as soon as that much came in, before SheetJS reads it", async () => {
     // an OLE2 header, then zeros: never read as a workbook
     const head = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, ...new Array<number>(504).fill(0)]);
@@ -304,7 +304,7 @@ describe("the size of an .xls read whole", () => {
   });
 });
 
-describe("a csv line", () => {
+describe("a csv line", { timeout: 60_000 }, () => {
   it("fails 24 MB of empty columns on one line before splitting it, with memory bounded", async () => {
     const upload = () =>
       Readable.from(
