@@ -25,9 +25,10 @@ interface ZipParser {
  * times its packed size once it unpacked `ratioCheckAfterBytes`.
  *
  * An entry's packed size is taken as the archive's bytes the parser received since the entry's
- * data began (at most its header's size, when the header gives one): never less than what it has
- * inflated so far, so a real file is not taken for a bomb, and a bomb is caught within a chunk or
- * two of the upload read ahead.
+ * data began (at most its header's size, when the header gives one): never less than the packed
+ * bytes inflated so far, so a real file is not taken for a bomb, even one written with a data
+ * descriptor (no sizes up front), and a bomb is caught within a chunk or two of the upload read
+ * ahead. unzipper (0.10, as exceljs pins it) tells neither, hence the two hooks in {@link attach}.
  *
  * Use: {@link attach} it to unzipper's parser before piping into it, then read every entry through
  * {@link entry}, skipped ones too (`resume()` the result instead of `autodrain()`). A cap exceeded
