@@ -48,13 +48,6 @@ export class ByteSource {
     }
   }
 
-  /** Reads the rest of the stream into one Buffer. */
-  async readAll(): Promise<Buffer> {
-    const parts: Buffer[] = [];
-    for await (const chunk of this.chunks()) parts.push(chunk);
-    return Buffer.concat(parts);
-  }
-
   /** Releases the underlying stream; safe to call more than once. */
   close(): void {
     this.done = true;
