@@ -52,7 +52,7 @@ function csv(rows: number): Buffer {
 }
 
 /** Resolves once `check` does, asking again every 50 ms; for states nothing announces. */
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 20_000) {
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
