@@ -38,8 +38,8 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
     });
     url = await ensureDatabase(embedded.url, EMBEDDED_DATABASE);
     logger.info(
-      { dataDir: embedded.dataDir, port: config.embeddedPostgresPort, database: EMBEDDED_DATABASE },
-      `embedded PostgreSQL ready on 127.0.0.1:${config.embeddedPostgresPort}, data in ${embedded.dataDir}`,
+      { dataDir: embedded.dataDir, port: embedded.port, database: EMBEDDED_DATABASE },
+      `embedded PostgreSQL ready on 127.0.0.1:${embedded.port}, data in ${embedded.dataDir}`,
     );
   }
   try {
