@@ -1,5 +1,5 @@
 import { type ChildProcess, fork } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -178,6 +178,33 @@ function startFileReaders(memoryMb: number): FileReaders {
   };
 }
 
+/** Temporary directories of file readers are named after this and their server's pid. */
+const TMP_PREFIX = "import-read-";
+let swept: Promise<void> | undefined;
+
+/**
+ * Removes the temporary directories of readers whose server is gone: a process group killed as a
+ * whole (SIGKILL) takes the reader with it, and neither is left to clean up.
+ */
+async function sweepLeftovers(): Promise<void> {
+  const names = await readdir(tmpdir()).catch(() => []);
+  for (const name of names) {
+    const owner = name.startsWith(TMP_PREFIX) ? Number(name.slice(TMP_PREFIX.length).split("-")[0]) : NaN;
+    if (Number.isInteger(owner) && owner > 0 && !isRunning(owner)) {
+      await rm(path.join(tmpdir(), name), { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM"; // someone else's: running
+  }
+}
+
 /** One child process, reading one file at a time. */
 class ReaderProcess {
   private session: Session | null = null;
@@ -189,8 +216,9 @@ class ReaderProcess {
   readonly exited: Promise<void>;
 
   static async start(memoryMb: number): Promise<ReaderProcess> {
+    await (swept ??= sweepLeftovers());
     // its temporary files (parked worksheets) go here, so they go with it however it ends
-    const directory = await mkdtemp(path.join(tmpdir(), "import-read-"));
+    const directory = await mkdtemp(path.join(tmpdir(), `${TMP_PREFIX}${process.pid}-`));
     return new ReaderProcess(memoryMb, directory);
   }
 
