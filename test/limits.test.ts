@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isFinal, orderColumns, uploadFile, waitForImport } from "./helpers/imports.js";
+import { isFinal, orderColumns, uploadFile, waitForImport, xlsxFile } from "./helpers/imports.js";
 import { startTestApp, type TestApp } from "./helpers/testApp.js";
 import { CreateTemplate, SignUp } from "./operations.js";
 import { emptySharedStringsXlsx, whitespaceSheetFirstXlsx } from "./spreadsheet/bombs.js";
@@ -96,5 +96,37 @@ describe("files that unpack to too much", { timeout: 120_000 }, () => {
     expect(end.status).toBe("FAILED");
     expect(end.error_message).toBe("Line 2 of the file is longer than 2,000,000 characters (the line length limit).");
     expect(answers.filter((answer) => answer !== 200)).toEqual([]);
+  });
+});
+
+describe("MAX_UNCOMPRESSED_BYTES", () => {
+  it("is the setting the worker reads files with", async () => {
+    const small = await startTestApp({ env: { MAX_UNCOMPRESSED_BYTES: String(256 * 1024) } });
+    try {
+      const signUp = await small.request(SignUp, { email: `${randomUUID()}@example.com`, password: "long enough" });
+      const owner = signUp.data!.signUp.token;
+      const template = await small.request(CreateTemplate, { input: { name: "Orders", columns: orderColumns } }, owner);
+      // an ordinary workbook (compressed about 10:1) that unpacks to more than 256 KiB
+      const rows = Array.from({ length: 5_000 }, (_, i) => [
+        `Widget ${i}`,
+        i,
+        2.5,
+        true,
+        new Date(Date.UTC(2024, 0, 1)),
+        `w${i}@example.com`,
+      ]);
+      const started = await uploadFile(
+        small,
+        owner,
+        template.data!.createImportTemplate.id,
+        await xlsxFile(rows),
+        "big.xlsx",
+      );
+      const end = await waitForImport(small.database.url, started.data!.startImport.id, isFinal);
+      expect(end.status).toBe("FAILED");
+      expect(end.error_message).toMatch(/MAX_UNCOMPRESSED_BYTES/);
+    } finally {
+      await small.stop();
+    }
   });
 });

@@ -16,9 +16,6 @@ import { type FileReaders, fileReaders, type IsolatedSpreadsheet } from "./parse
 /** The settings reading a file obeys (see config.ts). */
 export type ReadingConfig = Pick<Config, "parseMemoryMb" | "maxUncompressedBytes">;
 
-/** config.ts's defaults, for a caller that passes no configuration. */
-const DEFAULT_READING: ReadingConfig = { parseMemoryMb: 512, maxUncompressedBytes: 1024 ** 3 };
-
 /** Rows written per insert statement: big enough to amortise the round trip, small enough to stay cheap. */
 const BATCH_ROWS = 2_000;
 /** `rows_processed` is written at most this often, so progress never costs a write per row. */
@@ -48,7 +45,7 @@ interface ImportRow {
  * The file is read in a child process with at most `reading.parseMemoryMb` of heap (see
  * parseProcess.ts); a file that needs more fails for good, and the server keeps running.
  */
-export function importJob(pool: pg.Pool, reading: ReadingConfig = DEFAULT_READING): JobService {
+export function importJob(pool: pg.Pool, reading: ReadingConfig): JobService {
   const readers = fileReaders(reading.parseMemoryMb);
   return {
     kind: "Import",
