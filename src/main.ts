@@ -101,6 +101,12 @@ if (process.env.npm_lifecycle_event) {
 
 try {
   app = await startApp(config, logger);
+  // without its database this process cannot serve: stop, exiting 1 so a process manager (or a
+  // person) starts it again, which starts PostgreSQL again
+  void app.db.lost?.then(() => {
+    logger.fatal("the embedded PostgreSQL exited unexpectedly; stopping");
+    shutdown("the embedded PostgreSQL exited", 1);
+  });
   if (stopping) {
     const reason = stopping;
     stopping = undefined;

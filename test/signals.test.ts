@@ -135,6 +135,27 @@ describe("the embedded PostgreSQL", () => {
   );
 });
 
+describe("an embedded PostgreSQL that dies", () => {
+  it(
+    "stops the server, which exits 1 for its process manager to start it again",
+    async () => {
+      const server = await spawnServer({ env });
+      const postgres = await embeddedOf(server);
+      process.kill(postgres.pid, "SIGKILL");
+      expect(await server.exited).toEqual({ code: 1, signal: null });
+      const messages = server.logs.map((line) => line.msg);
+      expect(messages).toContain("the embedded PostgreSQL exited unexpectedly; stopping");
+      expect(messages).not.toContain("shutdown is taking too long; exiting now");
+      // the next start runs on the same data
+      const next = await spawnServer({ env });
+      const signUp = await next.request(SignUp, { email: "again@example.com", password: "long enough" });
+      expect(signUp.errors).toBeUndefined();
+      await next.stop("SIGTERM");
+    },
+    TEST_TIMEOUT_MS,
+  );
+});
+
 describe("npm start", () => {
   it(
     "stops in order on a Ctrl+C mid-import, releasing the job, which the next start completes; SIGTERM to npm's pid then leaves no process behind",

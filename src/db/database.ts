@@ -21,6 +21,11 @@ export interface Database {
   pool: pg.Pool;
   prisma: PrismaClient;
   dispose(): Promise<void>;
+  /**
+   * Resolves if the embedded PostgreSQL exits by itself (killed, crashed) rather than through
+   * `dispose`: this process cannot serve without it, and does not restart it.
+   */
+  lost: Promise<void> | undefined;
 }
 
 /**
@@ -44,7 +49,18 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
   }
   try {
     await migrateDatabase(url, logger);
-    return connect(url, logger, async () => embedded?.stop());
+    let disposing = false;
+    const db = connect(url, logger, async () => {
+      disposing = true;
+      await embedded?.stop();
+    });
+    const never = new Promise<void>(() => undefined);
+    const lost = embedded?.exited.then(() => {
+      if (disposing) return never;
+      // we do not restart it, so waiting for it would only slow the shutdown that follows
+      (db.pool as PatientPool).stopWaiting();
+    });
+    return { ...db, lost };
   } catch (err) {
     await embedded?.stop();
     throw err;
@@ -58,7 +74,7 @@ export async function migrateDatabase(url: string, logger: Logger): Promise<void
 }
 
 /** Opens the shared pool and Prisma client on the (migrated) database at `url`. */
-function connect(url: string, logger: Logger, onDispose: () => Promise<void>): Database {
+function connect(url: string, logger: Logger, onDispose: () => Promise<void>): Omit<Database, "lost"> {
   const pool = new PatientPool({ connectionString: url, max: 20 }, logger);
   // an idle client's connection dropping (say, a PostgreSQL restart) must not crash the process
   pool.on("error", (err) => logger.warn({ err }, "idle database connection failed"));
@@ -123,6 +139,8 @@ class PatientPool extends pg.Pool {
    * refused, starting up), and once when it ends.
    */
   private outage: { since: number; code: string | undefined } | undefined;
+  /** False once the server is known not to come back (our embedded PostgreSQL died). */
+  private patient = true;
 
   constructor(
     config: pg.PoolConfig,
@@ -146,6 +164,11 @@ class PatientPool extends pg.Pool {
     );
   }
 
+  /** New connections fail at once from now on, as the server will not come back. */
+  stopWaiting(): void {
+    this.patient = false;
+  }
+
   private async connectPatiently(): Promise<pg.PoolClient> {
     const started = Date.now();
     for (let attempt = 0; ; attempt++) {
@@ -157,7 +180,9 @@ class PatientPool extends pg.Pool {
         }
         return client;
       } catch (err) {
-        if (!unavailable(err) || this.ending || Date.now() - started >= RECONNECT_WINDOW_MS) throw err;
+        if (!unavailable(err) || this.ending || !this.patient || Date.now() - started >= RECONNECT_WINDOW_MS) {
+          throw err;
+        }
         const error = coerceError(err) as Error & { code?: string };
         if (!this.outage || this.outage.code !== error.code) {
           this.outage ??= { since: Date.now(), code: error.code };

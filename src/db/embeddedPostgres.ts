@@ -26,6 +26,8 @@ export interface EmbeddedPostgres {
   pid: number;
   /** Stops the server once our connections have closed (cut after 2 s); resolves once it has exited. */
   stop(): Promise<void>;
+  /** Resolves when the server has exited, whether `stop` asked it to or not. */
+  exited: Promise<void>;
 }
 
 export interface EmbeddedPostgresOptions {
@@ -68,12 +70,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       if (attempt >= PORT_ATTEMPTS || !/could not bind|already in use/i.test(String(err))) throw err;
     }
   }
-  const { pid, stop } = server;
+  const { pid, stop, exited } = server;
   return {
     url: `postgres://postgres:${encodeURIComponent(dataDir.password)}@127.0.0.1:${port}/postgres`,
     port,
     dataDir: dataDir.path,
     pid,
+    exited,
     async stop() {
       await stop();
       if (ephemeral) await fs.rm(dataDir.path, { recursive: true, force: true });

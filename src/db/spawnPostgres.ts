@@ -24,6 +24,8 @@ export interface PostgresProcess {
   pid: number;
   /** Shuts down (see `stop` below); resolves once the server has exited. */
   stop(): Promise<void>;
+  /** Resolves when the server has exited, whether `stop` asked it to or not. */
+  exited: Promise<void>;
 }
 
 const READY_LINE = "database system is ready to accept connections";
@@ -100,6 +102,7 @@ export async function spawnPostgres(options: SpawnPostgresOptions): Promise<Post
 
   return {
     pid: child.pid!,
+    exited,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         // "smart" shutdown first: our own connections, closing as we stop, end on their own rather
