@@ -52,7 +52,7 @@ export interface Config {
    * @default 1073741824 (1 GiB)
    */
   maxUncompressedBytes: number;
-  /** Memory the thread that reads one file may use, in MB; past it the import fails. @default 512 */
+  /** Heap of the process that reads one file, in MB; past it the import fails. @default 512 */
   parseMemoryMb: number;
 }
 

@@ -250,8 +250,9 @@ function toImportError(error: unknown, rowsReadSoFar: number): Error {
       );
     case "CSV_MAX_RECORD_SIZE":
       return new PermanentImportError(
-        "CORRUPT_FILE",
-        `Row ${rowNumber} is larger than 1 MB; the file probably has a quote that is never closed.`,
+        "TOO_LARGE",
+        `Row ${rowNumber} is larger than 1 MB (the row size limit): a quote may never be closed, ` +
+          "or the file is not a table of rows.",
         { cause: error },
       );
     default:
