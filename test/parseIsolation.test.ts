@@ -303,4 +303,24 @@ describe("reading a file in a process of its own", () => {
     expect(statuses.length).toBeGreaterThan(0);
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
   });
+
+  it("reads a burst of samples two at a time, so it cannot start a crowd of readers", async () => {
+    const csv = Buffer.from(
+      "Name,Quantity\n" + Array.from({ length: 1_000 }, (_, i) => `Widget ${i},${i}`).join("\n") + "\n",
+    );
+    const before = await readerPids();
+    const seen = new Set<number>();
+    let bursting = true;
+    const watching = (async () => {
+      while (bursting) {
+        for (const pid of await readerPids()) if (!before.has(pid)) seen.add(pid);
+      }
+    })();
+    const results = await Promise.all(Array.from({ length: 8 }, () => inferUpload(csv, "orders.csv")));
+    bursting = false;
+    await watching;
+    expect(results.map((result) => result.errors)).toEqual(results.map(() => undefined));
+    // readers idle from earlier tests may serve some; at most two new ones start for the rest
+    expect(seen.size).toBeLessThanOrEqual(2);
+  });
 });

@@ -136,8 +136,26 @@ export function fileReaders(memoryMb: number): FileReaders {
   return readers;
 }
 
+/**
+ * Samples (inferImportTemplate, in API requests) read at once per process; more wait their turn,
+ * so a burst of requests cannot start a crowd of readers of `memoryMb` each. Imports need no such
+ * bound: a worker runs at most WORKER_CONCURRENCY of them.
+ */
+const MAX_SAMPLES = 2;
+
 function startFileReaders(memoryMb: number): FileReaders {
   const idle = new Set<ReaderProcess>();
+  let sampling = 0;
+  const waiting: Array<() => void> = [];
+  const sampleTurn = async () => {
+    if (sampling < MAX_SAMPLES) sampling++;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+  };
+  const sampleDone = () => {
+    const next = waiting.shift();
+    if (next) next(); // the turn passes to the next in line
+    else sampling--;
+  };
   const take = async () => {
     for (const reader of idle) {
       idle.delete(reader);
@@ -166,13 +184,18 @@ function startFileReaders(memoryMb: number): FileReaders {
       }
     },
     async sample(open, options, limits) {
-      const session = await begin(open, { type: "sample", options, limits });
+      await sampleTurn();
       try {
-        const report = await session.next();
-        if (report.type !== "sample") throw new Error(`The file reader answered ${report.type} for a sample.`);
-        return report.sample;
+        const session = await begin(open, { type: "sample", options, limits });
+        try {
+          const report = await session.next();
+          if (report.type !== "sample") throw new Error(`The file reader answered ${report.type} for a sample.`);
+          return report.sample;
+        } finally {
+          await session.close();
+        }
       } finally {
-        await session.close();
+        sampleDone();
       }
     },
   };
