@@ -153,7 +153,8 @@ function startFileReaders(memoryMb: number): FileReaders {
   };
   const sampleDone = () => {
     const next = waiting.shift();
-    if (next) next(); // the turn passes to the next in line
+    if (next)
+      next(); // the turn passes to the next in line
     else sampling--;
   };
   const take = async () => {
