@@ -2,10 +2,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import readline from "node:readline";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { print, type ExecutionResult } from "graphql";
-import { createClient, type Client } from "graphql-ws";
-import WebSocket from "ws";
+import type { Client } from "graphql-ws";
 import type { Role } from "../../src/config.js";
-import { walkWsMessage } from "./errorWalk.js";
+import { wsClientFor } from "./testApp.js";
 
 /** A pino JSON log line of a spawned server. */
 export interface LogLine {
@@ -164,14 +163,7 @@ export async function spawnServer(options: SpawnServerOptions = {}): Promise<Ser
       return (await response.json()) as ExecutionResult<never>;
     },
     wsClient(connectionParams) {
-      const client = createClient({
-        url: endpoint().replace(/^http/, "ws"),
-        webSocketImpl: WebSocket,
-        connectionParams,
-        retryAttempts: 0,
-        lazy: true,
-        on: { message: walkWsMessage },
-      });
+      const client = wsClientFor(endpoint(), connectionParams);
       clients.push(client);
       return client;
     },

@@ -63,14 +63,7 @@ export async function startTestApp({
       return { status: response.status, ...((await response.json()) as ExecutionResult<never>) };
     },
     wsClient(connectionParams) {
-      const client = createClient({
-        url: url.replace(/^http/, "ws"),
-        webSocketImpl: WebSocket,
-        connectionParams,
-        retryAttempts: 0,
-        lazy: true,
-        on: { message: walkWsMessage },
-      });
+      const client = wsClientFor(url, connectionParams);
       clients.push(client);
       return client;
     },
@@ -98,5 +91,20 @@ export function wsRequest<R, V extends Record<string, unknown>>(
         complete: () => (result ? resolve(result) : reject(new Error("completed without a result"))),
       },
     );
+  });
+}
+
+/**
+ * A real graphql-ws client for the GraphQL endpoint at `httpUrl`: connects on its first operation,
+ * never retries, and checks every error it receives has a registered code (see errorWalk.ts).
+ */
+export function wsClientFor(httpUrl: string, connectionParams?: Record<string, unknown>): Client {
+  return createClient({
+    url: httpUrl.replace(/^http/, "ws"),
+    webSocketImpl: WebSocket,
+    connectionParams,
+    retryAttempts: 0,
+    lazy: true,
+    on: { message: walkWsMessage },
   });
 }
