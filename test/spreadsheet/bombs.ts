@@ -1,4 +1,5 @@
 import { constants, crc32, deflateRawSync } from "node:zlib";
+import { MAIN_NS, REL_NS, zipParts } from "./fixtures.js";
 
 /**
  * Files that unpack to far more than they weigh, written without ever holding what they unpack to:
@@ -57,57 +58,14 @@ export function deflatedZip(
   entries: Array<[name: string, content: string | Buffer | DeflatedPart]>,
   { dataDescriptor = false } = {},
 ): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const [name, content] of entries) {
-    const part = typeof content === "string" || Buffer.isBuffer(content) ? deflatedPart(content) : content;
-    const fileName = Buffer.from(name, "utf8");
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(dataDescriptor ? 0x08 : 0, 6);
-    local.writeUInt16LE(8, 8); // deflate
-    if (!dataDescriptor) {
-      local.writeUInt32LE(part.crc, 14);
-      local.writeUInt32LE(part.deflated.length, 18);
-      local.writeUInt32LE(part.size, 22);
-    }
-    local.writeUInt16LE(fileName.length, 26);
-    const descriptor = Buffer.alloc(dataDescriptor ? 16 : 0);
-    if (dataDescriptor) {
-      descriptor.writeUInt32LE(0x08074b50, 0);
-      descriptor.writeUInt32LE(part.crc, 4);
-      descriptor.writeUInt32LE(part.deflated.length, 8);
-      descriptor.writeUInt32LE(part.size, 12);
-    }
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(dataDescriptor ? 0x08 : 0, 8);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(part.crc, 16);
-    central.writeUInt32LE(part.deflated.length, 20);
-    central.writeUInt32LE(part.size, 24);
-    central.writeUInt16LE(fileName.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, fileName, part.deflated, descriptor);
-    centrals.push(central, fileName);
-    offset += local.length + fileName.length + part.deflated.length + descriptor.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
+  return zipParts(
+    entries.map(([name, content]) => {
+      const part = typeof content === "string" || Buffer.isBuffer(content) ? deflatedPart(content) : content;
+      return [name, { method: 8, data: part.deflated, crc: part.crc, size: part.size }];
+    }),
+    { dataDescriptor },
+  );
 }
-
-const MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
-const REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
 /** The least styles.xml exceljs reads: one cell style, General. */
 const STYLES =

@@ -72,45 +72,79 @@ export function xlsOf(sheets: Array<{ name: string; sheet: XLSX.WorkSheet }>, da
 
 /** A zip archive (stored, uncompressed) with the entries in the given order. */
 export function zipOf(entries: Array<[name: string, content: string | Buffer]>): Buffer {
+  return zipParts(
+    entries.map(([name, content]) => {
+      const data = typeof content === "string" ? Buffer.from(content, "utf8") : content;
+      return [name, { method: 0, data, crc: crc32(data), size: data.length }];
+    }),
+  );
+}
+
+/** One zip entry as written: its bytes as stored (deflated or not), and what they unpack to. */
+export interface ZipPart {
+  /** 0 stored, 8 deflated. */
+  method: 0 | 8;
+  data: Buffer;
+  crc: number;
+  size: number;
+}
+
+/**
+ * A zip archive of `parts`, in the given order. With `dataDescriptor`, the local headers leave the
+ * sizes out and a descriptor follows each entry's data, as streaming writers do.
+ */
+export function zipParts(parts: Array<[name: string, part: ZipPart]>, { dataDescriptor = false } = {}): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
-  for (const [name, content] of entries) {
-    const data = typeof content === "string" ? Buffer.from(content, "utf8") : content;
+  for (const [name, part] of parts) {
     const fileName = Buffer.from(name, "utf8");
-    const crc = crc32(data);
+    const flags = dataDescriptor ? 0x08 : 0;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4); // version needed
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(flags, 6);
+    local.writeUInt16LE(part.method, 8);
+    if (!dataDescriptor) {
+      local.writeUInt32LE(part.crc, 14);
+      local.writeUInt32LE(part.data.length, 18);
+      local.writeUInt32LE(part.size, 22);
+    }
     local.writeUInt16LE(fileName.length, 26);
+    const descriptor = Buffer.alloc(dataDescriptor ? 16 : 0);
+    if (dataDescriptor) {
+      descriptor.writeUInt32LE(0x08074b50, 0);
+      descriptor.writeUInt32LE(part.crc, 4);
+      descriptor.writeUInt32LE(part.data.length, 8);
+      descriptor.writeUInt32LE(part.size, 12);
+    }
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(flags, 8);
+    central.writeUInt16LE(part.method, 10);
+    central.writeUInt32LE(part.crc, 16);
+    central.writeUInt32LE(part.data.length, 20);
+    central.writeUInt32LE(part.size, 24);
     central.writeUInt16LE(fileName.length, 28);
     central.writeUInt32LE(offset, 42);
-    locals.push(local, fileName, data);
+    locals.push(local, fileName, part.data, descriptor);
     centrals.push(central, fileName);
-    offset += local.length + fileName.length + data.length;
+    offset += local.length + fileName.length + part.data.length + descriptor.length;
   }
   const directory = Buffer.concat(centrals);
   const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt16LE(parts.length, 8);
+  end.writeUInt16LE(parts.length, 10);
   end.writeUInt32LE(directory.length, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, directory, end]);
 }
 
-const MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
-const REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+export const MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+export const REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
 /**
  * Style indexes of {@link handWrittenXlsx}'s styles.xml: 0 General, 1 built-in date format 14,
