@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeInBrowser, launchChromium, pageProblems, screenshotter } from "../helpers/browser.js";
+import { describeInBrowser, fillColumns, launchChromium, pageProblems, screenshotter } from "../helpers/browser.js";
 import { importFile, orderColumns, uploadFile, xlsxFile } from "../helpers/imports.js";
 import { startTestApp, type TestApp } from "../helpers/testApp.js";
 import { CreateTemplate, SignUp } from "../operations.js";
@@ -108,27 +108,8 @@ describeInBrowser("the matching step of the web page, in Chromium", () => {
     await page.getByRole("link", { name: "Create a template" }).click();
     await page.getByLabel("Template name").fill("Products");
     const column = (n: number) => page.getByRole("group", { name: `Column ${n}`, exact: true });
-    for (const [i, c] of [
-      ...TEMPLATE,
-      { key: "colour", header: "Colour", type: "STRING", required: false, aliases: undefined },
-    ].entries()) {
-      if (i > 0) await page.getByRole("button", { name: "Add a column" }).click();
-      await column(i + 1)
-        .getByLabel("Header")
-        .fill(c.header);
-      await column(i + 1)
-        .getByLabel("Type")
-        .selectOption(c.type);
-      if (c.required)
-        await column(i + 1)
-          .getByLabel("Required")
-          .check();
-      // the key is left blank: the form makes it from the header
-      if (c.aliases)
-        await column(i + 1)
-          .getByLabel("Aliases")
-          .fill(c.aliases.join(", "));
-    }
+    // the key is left blank: the form makes it from the header
+    await fillColumns(page, [...TEMPLATE, { header: "Colour", type: "STRING" }]);
     await page.getByRole("button", { name: "Remove column 4" }).click();
     await expect.poll(() => page.locator("fieldset.column-row").count()).toBe(3);
     expect(await column(3).getByLabel("Aliases").inputValue()).toBe("Price, Price (USD)");

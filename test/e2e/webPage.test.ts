@@ -2,7 +2,14 @@ import { copyFile, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { ARTIFACTS_DIR, describeInBrowser, launchChromium, pageProblems, screenshotter } from "../helpers/browser.js";
+import {
+  ARTIFACTS_DIR,
+  describeInBrowser,
+  fillColumns,
+  launchChromium,
+  pageProblems,
+  screenshotter,
+} from "../helpers/browser.js";
 import { readXlsx } from "../helpers/exports.js";
 import { orderColumns, uploadFile, xlsxFile } from "../helpers/imports.js";
 import { startTestApp, type TestApp } from "../helpers/testApp.js";
@@ -67,25 +74,12 @@ describeInBrowser("the web page, in Chromium", () => {
     await page.getByRole("heading", { name: "Import a spreadsheet" }).waitFor();
     await page.getByRole("link", { name: "Create a template" }).click();
     await page.getByLabel("Template name").fill("Orders");
-    const column = (n: number) => page.getByRole("group", { name: `Column ${n}` });
     const columns = [
       { header: "Name", type: "STRING", required: true },
       { header: "Quantity", type: "INTEGER", required: false },
       { header: "Unit Price", type: "DECIMAL", required: true },
     ];
-    for (const [i, c] of columns.entries()) {
-      if (i > 0) await page.getByRole("button", { name: "Add a column" }).click();
-      await column(i + 1)
-        .getByLabel("Header")
-        .fill(c.header);
-      await column(i + 1)
-        .getByLabel("Type")
-        .selectOption(c.type);
-      if (c.required)
-        await column(i + 1)
-          .getByLabel("Required")
-          .check();
-    }
+    await fillColumns(page, columns);
     expect(await fitsTheScreen()).toBe(true);
     await shot(page, "new-template");
     await page.getByRole("button", { name: "Create template" }).click();

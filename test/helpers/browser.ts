@@ -72,3 +72,26 @@ export function pageProblems(page: Page): string[] {
   });
   return problems;
 }
+
+/** One column of the template form as a test fills it in; the key is left for the form to make. */
+export interface ColumnEntry {
+  header: string;
+  type: string;
+  required?: boolean;
+  aliases?: readonly string[];
+}
+
+/**
+ * Fills the template form's column rows ("Column 1", "Column 2"…), adding a row for each column
+ * after the first, as a person would.
+ */
+export async function fillColumns(page: Page, columns: readonly ColumnEntry[]): Promise<void> {
+  for (const [i, c] of columns.entries()) {
+    if (i > 0) await page.getByRole("button", { name: "Add a column" }).click();
+    const row = page.getByRole("group", { name: `Column ${i + 1}`, exact: true });
+    await row.getByLabel("Header").fill(c.header);
+    await row.getByLabel("Type").selectOption(c.type);
+    if (c.required) await row.getByLabel("Required").check();
+    if (c.aliases) await row.getByLabel("Aliases").fill(c.aliases.join(", "));
+  }
+}
