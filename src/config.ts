@@ -54,6 +54,42 @@ export interface Config {
   maxUncompressedBytes: number;
   /** Heap of the process that reads one file, in MB; past it the import fails. @default 512 */
   parseMemoryMb: number;
+  /** Connections of the API's pool (GraphQL, downloads); the worker and uploads have pools of their own. @default 10 */
+  databasePoolSize: number;
+  /** How long a request waits for a free pooled connection before it is answered 503 DATABASE_BUSY. @default 5 */
+  databasePoolWaitSeconds: number;
+  /** Longest statement, and longest idle transaction, on the API's and uploads' connections. @default 30 */
+  statementTimeoutSeconds: number;
+  /** An upload that sends nothing for this long is dropped with UPLOAD_TIMEOUT. @default 30 */
+  uploadIdleTimeoutSeconds: number;
+  /** An upload still arriving this long after it started is dropped with UPLOAD_TIMEOUT. @default 900 */
+  uploadDeadlineSeconds: number;
+  /** Uploads one user may have streaming in at once; one more gets TOO_MANY_UPLOADS. @default 3 */
+  maxConcurrentUploadsPerUser: number;
+  /** Bytes of files one user may have stored (uploads and exports); past it QUOTA_EXCEEDED. @default 1073741824 (1 GiB) */
+  maxStoredBytesPerUser: number;
+  /** Exports one user may request in any hour; one more gets QUOTA_EXCEEDED. @default 20 */
+  exportsPerHour: number;
+  /** Hours the file of a FAILED import is kept (for a retry) before it is deleted. @default 24 */
+  failedFileTtlHours: number;
+  /** WebSockets one user may have open at once (per API process). @default 20 */
+  maxSocketsPerUser: number;
+  /** Subscriptions one user may have open at once, over all their sockets and streams (per API process). @default 200 */
+  maxSubscriptionsPerUser: number;
+  /** SSE streams one user may have open at once (per API process). @default 10 */
+  maxSseStreamsPerUser: number;
+  /** WebSockets without a signed-in user one IP address may have open at once (per API process). @default 10 */
+  maxAnonymousSocketsPerIp: number;
+  /** A socket without a signed-in user that has no open subscription for this long is closed. @default 30 */
+  anonymousSocketIdleSeconds: number;
+  /** An SSE stream is ended after this long; clients reconnect. @default 3600 */
+  sseMaxLifetimeSeconds: number;
+  /** `logIn` and `signUp` attempts per minute, per IP address and per account; past it RATE_LIMITED. @default 10 */
+  authRateLimitPerMinute: number;
+  /** GraphQL operations one user may run per minute, over every transport and API process; past it RATE_LIMITED. @default 600 */
+  requestBudgetPerMinute: number;
+  /** Origins (scheme://host[:port]) whose pages may call the API with credentials; none but our own by default. */
+  corsOrigins: string[];
 }
 
 const ROLES: readonly Role[] = ["all", "api", "worker"];
@@ -104,6 +140,24 @@ export function loadConfig(
     shutdownGraceSeconds: integer(env, "SHUTDOWN_GRACE_SECONDS", 25, 0),
     maxUncompressedBytes: integer(env, "MAX_UNCOMPRESSED_BYTES", 1024 ** 3, 1),
     parseMemoryMb: integer(env, "PARSE_MEMORY_MB", 512, 32),
+    databasePoolSize: integer(env, "DATABASE_POOL_SIZE", 10, 2),
+    databasePoolWaitSeconds: integer(env, "DATABASE_POOL_WAIT_SECONDS", 5, 1),
+    statementTimeoutSeconds: integer(env, "STATEMENT_TIMEOUT_SECONDS", 30, 1),
+    uploadIdleTimeoutSeconds: integer(env, "UPLOAD_IDLE_TIMEOUT_SECONDS", 30, 1),
+    uploadDeadlineSeconds: integer(env, "UPLOAD_DEADLINE_SECONDS", 900, 1),
+    maxConcurrentUploadsPerUser: integer(env, "MAX_CONCURRENT_UPLOADS_PER_USER", 3, 1),
+    maxStoredBytesPerUser: integer(env, "MAX_STORED_BYTES_PER_USER", 1024 ** 3, 1),
+    exportsPerHour: integer(env, "EXPORTS_PER_HOUR", 20, 1),
+    failedFileTtlHours: integer(env, "FAILED_FILE_TTL_HOURS", 24, 1),
+    maxSocketsPerUser: integer(env, "MAX_SOCKETS_PER_USER", 20, 1),
+    maxSubscriptionsPerUser: integer(env, "MAX_SUBSCRIPTIONS_PER_USER", 200, 1),
+    maxSseStreamsPerUser: integer(env, "MAX_SSE_STREAMS_PER_USER", 10, 1),
+    maxAnonymousSocketsPerIp: integer(env, "MAX_ANONYMOUS_SOCKETS_PER_IP", 10, 1),
+    anonymousSocketIdleSeconds: integer(env, "ANONYMOUS_SOCKET_IDLE_SECONDS", 30, 1),
+    sseMaxLifetimeSeconds: integer(env, "SSE_MAX_LIFETIME_SECONDS", 3600, 1),
+    authRateLimitPerMinute: integer(env, "AUTH_RATE_LIMIT_PER_MINUTE", 10, 1),
+    requestBudgetPerMinute: integer(env, "REQUEST_BUDGET_PER_MINUTE", 600, 1),
+    corsOrigins: readCorsOrigins(env),
   } satisfies Config;
 }
 
@@ -113,4 +167,25 @@ function readSigningSecret(env: NodeJS.ProcessEnv = process.env): string | undef
   if (raw === undefined || raw === "") return undefined;
   if (raw.length < 32) throw new Error("SIGNING_SECRET must be at least 32 characters long");
   return raw;
+}
+
+/** `CORS_ORIGINS`: a comma-separated list of origins, each checked to be one (`https://app.example.com`). */
+function readCorsOrigins(env: NodeJS.ProcessEnv): string[] {
+  const raw = env.CORS_ORIGINS ?? "";
+  return raw
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "")
+    .map((entry) => {
+      let origin: string;
+      try {
+        origin = new URL(entry).origin;
+      } catch {
+        origin = "null";
+      }
+      if (origin === "null" || origin !== entry.replace(/\/$/, "")) {
+        throw new Error(`CORS_ORIGINS must list origins like https://app.example.com, got ${JSON.stringify(entry)}`);
+      }
+      return origin;
+    });
 }

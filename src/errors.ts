@@ -47,6 +47,37 @@ export const ERROR_CODES = {
     statuses: [],
     description: "a 101st open operation on one WebSocket",
   },
+  TOO_MANY_UPLOADS: {
+    statuses: [],
+    description: "an upload while `MAX_CONCURRENT_UPLOADS_PER_USER` of the same user's are still streaming in",
+  },
+  UPLOAD_TIMEOUT: {
+    statuses: [],
+    description:
+      "an upload that sent nothing for `UPLOAD_IDLE_TIMEOUT_SECONDS`, or was still arriving after `UPLOAD_DEADLINE_SECONDS`; nothing of it is kept",
+  },
+  QUOTA_EXCEEDED: {
+    statuses: [],
+    description:
+      "a user's stored files past `MAX_STORED_BYTES_PER_USER`, or a request for more than `EXPORTS_PER_HOUR` exports in an hour",
+  },
+  RATE_LIMITED: {
+    statuses: [429],
+    description:
+      "too many `logIn`/`signUp` attempts (`AUTH_RATE_LIMIT_PER_MINUTE`) or operations (`REQUEST_BUDGET_PER_MINUTE`); `extensions.retryAfter` says in how many seconds to try again",
+  },
+  TOO_MANY_CONNECTIONS: {
+    statuses: [429],
+    description: "an SSE stream past `MAX_SSE_STREAMS_PER_USER`",
+  },
+  QUERY_TOO_COMPLEX: {
+    statuses: [400],
+    description: "a query past the depth, alias, directive or cost limits (a connection's `first` multiplies its cost)",
+  },
+  DATABASE_BUSY: {
+    statuses: [503],
+    description: "every database connection of the API process stayed busy for `DATABASE_POOL_WAIT_SECONDS`; try again",
+  },
   NOT_READY: {
     statuses: [409],
     description: "a download of an export that is not `COMPLETED`",

@@ -5,6 +5,7 @@ import { print, type ExecutionResult } from "graphql";
 import type { Client } from "graphql-ws";
 import type { Role } from "../../src/config.js";
 import { wsClientFor } from "./testApp.js";
+import { TEST_LIMITS } from "./testLimits.js";
 
 /** A pino JSON log line of a spawned server. */
 export interface LogLine {
@@ -92,7 +93,7 @@ export async function spawnServer(options: SpawnServerOptions = {}): Promise<Ser
   const [file, ...commandArgs] = command;
   const proc = spawn(file!, [...commandArgs, ...(role ? ["--role", role] : []), ...args], {
     // CI keeps pino's JSON on stdout even from a terminal; PORT 0 and loopback unless the test says
-    env: { ...process.env, LOG_LEVEL: "info", CI: "true", PORT: "0", HOST: "127.0.0.1", ...env },
+    env: { ...process.env, LOG_LEVEL: "info", CI: "true", PORT: "0", HOST: "127.0.0.1", ...TEST_LIMITS, ...env },
     stdio: ["ignore", "pipe", "pipe"],
     detached,
   });

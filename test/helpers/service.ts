@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import readline from "node:readline";
+import { TEST_LIMITS } from "./testLimits.js";
 
 /** A JSON log line from the service. */
 export interface LogLine {
@@ -23,7 +24,7 @@ export interface Service {
  */
 export function startService(args: string[], env: NodeJS.ProcessEnv): Service {
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", ...args], {
-    env: { ...process.env, LOG_LEVEL: "info", CI: "true", ...env },
+    env: { ...process.env, LOG_LEVEL: "info", CI: "true", ...TEST_LIMITS, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const lines: LogLine[] = [];

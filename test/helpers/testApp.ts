@@ -5,6 +5,7 @@ import WebSocket from "ws";
 import { startApp, type App } from "../../src/app.js";
 import { loadConfig, type Role } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
+import { TEST_LIMITS } from "./testLimits.js";
 import { createTestDatabase, type TestDatabase } from "./database.js";
 import { walkResponse, walkWsMessage } from "./errorWalk.js";
 
@@ -37,7 +38,10 @@ export async function startTestApp({
   database: shared = undefined as TestDatabase | undefined,
 } = {}): Promise<TestApp> {
   const database = shared ?? (await createTestDatabase());
-  const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", DATABASE_URL: database.url, ...env }, ["--role", role]);
+  const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", DATABASE_URL: database.url, ...TEST_LIMITS, ...env }, [
+    "--role",
+    role,
+  ]);
   const app = await startApp(config, createLogger(process.env.TEST_LOG_LEVEL ?? "silent"));
   const url = app.url ?? "";
   const clients: Client[] = [];
