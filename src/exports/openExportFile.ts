@@ -1,8 +1,6 @@
-import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { CONTENT_TYPES, type SheetFormat } from "../spreadsheet/sheetWriter.js";
-import { DownloadUnavailable, type Download } from "../storage/download.js";
-import { openStoredFile } from "../storage/fileStore.js";
+import { DownloadUnavailable, streamStoredFile, type Download } from "../storage/download.js";
 
 /**
  * An export's file, ready to stream: `owner`'s export (or anyone's when `owner` is null, which a
@@ -39,6 +37,6 @@ export async function openExportFile(pool: pg.Pool, id: string, owner: string | 
     fileName: found.file_name ?? `export.${found.format.toLowerCase()}`,
     contentType: CONTENT_TYPES[found.format],
     size: found.file_size ?? undefined,
-    write: (out) => pipeline(openStoredFile(pool, fileId), out),
+    write: (out) => streamStoredFile(pool, fileId, out),
   };
 }

@@ -7,7 +7,7 @@ import { deleteStoredFile } from "../storage/fileStore.js";
 
 /**
  * Cancels a queued, running or in-review import, keeping nothing of it: CANCELLED, its stored
- * file, row errors, rejected rows and records deleted, in one transaction. A queued
+ * file, error report, row errors, rejected rows and records deleted, in one transaction. A queued
  * graphile-worker job is removed; a running one is left to its worker, whose run notices at its
  * next checkpoint that the row is no longer its own, rolls back and ends (runJob.ts).
  */
@@ -19,10 +19,14 @@ export async function cancelImport({ db }: { db: Database }, found: Import): Pro
     // `key share` on the row through their foreign keys
     const {
       rows: [was],
-    } = await tx.query<{ background_job_id: string | null; file_id: string | null; status: string }>(
-      "select background_job_id, file_id, status from imports where id = $1 for no key update",
-      [found.id],
-    );
+    } = await tx.query<{
+      background_job_id: string | null;
+      file_id: string | null;
+      error_report_file_id: string | null;
+      status: string;
+    }>("select background_job_id, file_id, error_report_file_id, status from imports where id = $1 for no key update", [
+      found.id,
+    ]);
     // a cancel that waited for another's lock reads the status that one left
     const { rowCount } = await tx.query(
       `update imports set status = 'CANCELLED', background_job_id = null, file_id = null,
@@ -38,6 +42,7 @@ export async function cancelImport({ db }: { db: Database }, found: Import): Pro
     }
     if (was.background_job_id) await removeQueuedJob(tx, was.background_job_id);
     if (was.file_id) await deleteStoredFile(tx, was.file_id);
+    if (was.error_report_file_id) await deleteStoredFile(tx, was.error_report_file_id);
     // a running import's rows are in its own transaction, which rolls back; these are a dry run's
     await tx.query("delete from import_row_errors where import_id = $1", [found.id]);
     await tx.query("delete from import_rejected_rows where import_id = $1", [found.id]);

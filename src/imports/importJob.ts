@@ -11,6 +11,7 @@ import {
 } from "../spreadsheet/index.js";
 import { deleteStoredFile, openStoredFile } from "../storage/fileStore.js";
 import type { ImportOptions } from "./importOptions.js";
+import { storeErrorReport } from "./writeErrorReport.js";
 import { type FileReaders, fileReaders, type IsolatedSpreadsheet } from "./parseProcess.js";
 
 /** The settings reading a file obeys (see config.ts). */
@@ -22,6 +23,7 @@ const BATCH_ROWS = 2_000;
 const PROGRESS_INTERVAL_MS = 500;
 
 interface ImportRow {
+  user_id: string;
   file_id: string | null;
   file_type: SpreadsheetKind;
   /** the template's columns and locale as they were when the import was started */
@@ -34,7 +36,8 @@ interface ImportRow {
 /**
  * The import kind's work: reads the stored file, matches its header row to the template (with the
  * uploader's mapping, if any), validates every row, and writes the valid rows, the row errors and
- * the counts in the run's transaction (runJob.ts commits them with the final status).
+ * the counts in the run's transaction (runJob.ts commits them with the final status), with the
+ * error report: the rejected rows as an xlsx, stored once for every download of it.
  *
  * A dry run (`options.dryRun`) writes no records and ends NEEDS_REVIEW; a header that cannot be
  * matched ends it NEEDS_REVIEW too, with the reason, so the mapping can be chosen. Otherwise a
@@ -58,7 +61,7 @@ export function importJob(pool: pg.Pool, reading: ReadingConfig): JobService {
       const {
         rows: [found],
       } = await tx.query<ImportRow>(
-        `select file_id, file_type, template_columns, decimal_separator, date_order, options from imports where id = $1`,
+        `select user_id, file_id, file_type, template_columns, decimal_separator, date_order, options from imports where id = $1`,
         [importId],
       );
       if (!found?.file_id) throw new PermanentImportError("FILE_MISSING", "The uploaded file is no longer stored.");
@@ -96,6 +99,8 @@ export function importJob(pool: pg.Pool, reading: ReadingConfig): JobService {
             `the preview showed ${preview.rowsImported} of ${preview.rowsTotal}), so nothing was saved.`,
         );
       }
+      // exactly this run's rejected rows, committed with them: a download only streams the file
+      await storeErrorReport(tx, importId, found.user_id, found.template_columns);
       const nothing = noValidRows(counts);
       if (dryRun) return nothing ? { status: "NEEDS_REVIEW", errorMessage: nothing } : { status: "NEEDS_REVIEW" };
       if (nothing) return { status: "FAILED", errorMessage: nothing };

@@ -13,7 +13,7 @@ type Status = Import["status"];
 
 /**
  * Queues an import again from its stored file, if it is in one of `from`: back to PENDING/QUEUED
- * with its counts, crashes and rejected rows cleared and its options changed by `options` (an SQL expression over the row's
+ * with its counts, crashes, rejected rows and error report cleared and its options changed by `options` (an SQL expression over the row's
  * `options`, with `$2` for the JSON in `param`), and a new graphile-worker job. The status check
  * and the new job are one step in `tx`: two requests at once cannot both pass it.
  *
@@ -44,7 +44,9 @@ export async function requeueImport(
   );
   if (!before) return null;
   if (before.job_id) await removeQueuedJob(tx, before.job_id);
-  // the rows an earlier run rejected (a dry run, a failed run) are found again by the next
+  // the rows an earlier run rejected (a dry run, a failed run) are found again by the next, which
+  // writes their report again
+  await tx.query("delete from stored_files f using imports i where i.id = $1 and f.id = i.error_report_file_id", [id]);
   await tx.query("delete from import_row_errors where import_id = $1", [id]);
   await tx.query("delete from import_rejected_rows where import_id = $1", [id]);
   return enqueueJob(tx, "Import", id, config);
@@ -62,7 +64,12 @@ export async function notRequeued(tx: pg.PoolClient, id: string, action: string,
     [id],
   );
   if (now && from.includes(now.status) && !now.stored) {
-    return new UserError("BAD_USER_INPUT", "This import's file is no longer stored; upload it again.");
+    return new UserError(
+      "BAD_USER_INPUT",
+      now.status === "FAILED"
+        ? "The file of this failed import was deleted (a failed import's file is kept for a limited time); upload it again to import it."
+        : "This import's file is no longer stored; upload it again.",
+    );
   }
   if (now?.status === "PROCESSING" && from.includes("PROCESSING")) {
     return new UserError(

@@ -3,10 +3,32 @@ import type pg from "pg";
 import { cursorRows } from "../db/cursorRows.js";
 import { createSheetWriter } from "../spreadsheet/sheetWriter.js";
 import type { TemplateColumn } from "../spreadsheet/index.js";
+import type { StoredFile } from "../storage/fileStore.js";
+import { storeWritten } from "../storage/storeWritten.js";
 
 interface RejectedRow {
   raw: Record<string, string | null>;
   errors: string | null;
+}
+
+/**
+ * Stores an import's error report (see {@link writeErrorReport}) as a new file of `userId`'s and
+ * points the import at it, all on `tx`, which must be in a transaction. Written once, where the
+ * rejected rows are (the import's run), so a download streams a file and holds no transaction.
+ *
+ * @returns the stored file, or null when no row of the import was rejected (nothing is stored).
+ */
+export async function storeErrorReport(
+  tx: pg.PoolClient,
+  importId: string,
+  userId: string,
+  columns: readonly TemplateColumn[],
+): Promise<StoredFile | null> {
+  const { rowCount } = await tx.query("select 1 from import_rejected_rows where import_id = $1 limit 1", [importId]);
+  if (!rowCount) return null;
+  const { fileId, size } = await storeWritten(tx, userId, (out) => writeErrorReport(tx, importId, columns, out));
+  await tx.query("update imports set error_report_file_id = $2 where id = $1", [importId, fileId]);
+  return { fileId, size };
 }
 
 /**
@@ -16,12 +38,12 @@ interface RejectedRow {
  *
  * `tx` must be in a transaction (the rows are read through a cursor, never all at once).
  */
-export async function writeErrorReport(
+async function writeErrorReport(
   tx: pg.PoolClient,
   importId: string,
   columns: readonly TemplateColumn[],
   out: Writable,
-): Promise<number> {
+): Promise<void> {
   const taken = new Set(columns.flatMap((c) => [c.header.toLowerCase(), c.key.toLowerCase()]));
   const errorsHeader = ["Errors", "Import Errors", "Row Errors"].find((h) => !taken.has(h.toLowerCase())) ?? "⚠ Errors";
   const writer = createSheetWriter("XLSX", out, {
@@ -40,11 +62,8 @@ export async function writeErrorReport(
      from import_rejected_rows r where r.import_id = $1 order by r.row_number`,
     [importId],
   );
-  let count = 0;
   for await (const row of rows) {
     await writer.addRow([...columns.map((c) => row.raw[c.key] ?? null), row.errors]);
-    count++;
   }
   await writer.end();
-  return count;
 }

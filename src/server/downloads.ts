@@ -3,6 +3,7 @@ import type pg from "pg";
 import { authenticate, unauthenticatedMessage } from "../auth/authenticate.js";
 import { verifyDownload, type DownloadPurpose } from "../auth/downloadTokens.js";
 import { signingSecret } from "../auth/signingSecret.js";
+import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
 import { isUuid } from "../db/isUuid.js";
 import type { ErrorCode } from "../errors.js";
@@ -70,7 +71,8 @@ function asHttpError(err: unknown): HttpError | null {
  * Serves one download. Authorised by a bearer token (then only the owner's files exist: anything
  * else is the same 404 as a missing id) or by a signed `?token=` from `downloadUrl` or
  * `errorReportUrl`, so that a plain browser link works. 401 without valid credentials; 410 once an
- * export's file has expired.
+ * export's file has expired. Every download streams a stored file, and a client that reads nothing
+ * for `UPLOAD_IDLE_TIMEOUT_SECONDS` is cut.
  */
 export async function serveDownload(
   req: IncomingMessage,
@@ -78,14 +80,15 @@ export async function serveDownload(
   route: DownloadRoute,
   db: Database,
   logger: Logger,
-  configuredSecret: string | undefined,
+  config: Pick<Config, "signingSecret" | "uploadIdleTimeoutSeconds">,
 ): Promise<void> {
+  let cut = false;
   try {
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.setHeader("allow", "GET, HEAD");
       throw new HttpError(405, "METHOD_NOT_ALLOWED", "Use GET.");
     }
-    const owner = await authorise(req, route, db, configuredSecret);
+    const owner = await authorise(req, route, db, config.signingSecret);
     // not an id at all: it names nothing, and the database would refuse it
     if (!isUuid(route.id)) throw new DownloadUnavailable("NOT_FOUND", "Not found.");
     const download = await OPENERS[route.purpose](db.pool, route.id, owner);
@@ -96,6 +99,12 @@ export async function serveDownload(
       ...(download.size === undefined ? {} : { "content-length": String(download.size) }),
       "content-disposition": attachment(download.fileName),
     });
+    // the write deadline: a client that stops reading is cut, so a slow reader holds a socket for
+    // a while and nothing else (a download holds no transaction, and a connection only for a chunk)
+    res.setTimeout(config.uploadIdleTimeoutSeconds * 1000, () => {
+      cut = true;
+      res.destroy();
+    });
     if (req.method === "HEAD") res.end();
     else await download.write(res);
   } catch (caught) {
@@ -105,6 +114,10 @@ export async function serveDownload(
       if (refused.status === 401) res.setHeader("www-authenticate", 'Bearer realm="xls-importer"');
       res.writeHead(refused.status, { "content-type": "application/json", "cache-control": "no-store" });
       res.end(JSON.stringify({ error: { code: refused.code, message: refused.message } }));
+      return;
+    }
+    if (cut) {
+      logger.info({ route }, `download cut: the client read nothing for ${config.uploadIdleTimeoutSeconds} s`);
       return;
     }
     if (res.headersSent && res.destroyed) {

@@ -35,9 +35,8 @@ export function createHttpServer(
   yoga: Yoga,
   db: Database,
   logger: Logger,
-  config: Pick<Config, "signingSecret">,
+  config: Pick<Config, "signingSecret" | "uploadIdleTimeoutSeconds">,
 ): Server {
-  const secret = config.signingSecret;
   return createServer((req: IncomingMessage, res: ServerResponse) => {
     const started = process.hrtime.bigint();
     const path = (req.url ?? "/").split("?")[0];
@@ -53,7 +52,7 @@ export function createHttpServer(
       return;
     }
     const download = matchDownload(path ?? "/");
-    if (download) return void serveDownload(req, res, download, db, logger, secret);
+    if (download) return void serveDownload(req, res, download, db, logger, config);
     if (isWebPath(path ?? "/")) return void serveWebPage(req, res, path ?? "/", logger);
     void yoga(req, res);
   });

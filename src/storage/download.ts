@@ -1,5 +1,15 @@
 import type { Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type pg from "pg";
 import type { ErrorCode } from "../errors.js";
+import { openStoredFile } from "./fileStore.js";
+
+/**
+ * Bytes per write of a download. Each write that completes tells the HTTP server the client is
+ * still reading (see serveDownload's write deadline), so a client must read this much per deadline,
+ * not a whole 1 MiB chunk.
+ */
+const WRITE_BYTES = 64 * 1024;
 
 /**
  * A file a service has checked and is ready to send: what to call it, its type, its size when
@@ -25,4 +35,20 @@ export class DownloadUnavailable extends Error {
     super(message);
     this.name = "DownloadUnavailable";
   }
+}
+
+/**
+ * Streams stored file `fileId` into `out`: one short query per chunk, and none while `out` waits
+ * for the client, so a download holds a database connection only while it reads a chunk.
+ */
+export function streamStoredFile(pool: pg.Pool, fileId: string, out: Writable): Promise<void> {
+  return pipeline(
+    openStoredFile(pool, fileId),
+    async function* (chunks: AsyncIterable<Buffer>) {
+      for await (const chunk of chunks) {
+        for (let at = 0; at < chunk.length; at += WRITE_BYTES) yield chunk.subarray(at, at + WRITE_BYTES);
+      }
+    },
+    out,
+  );
 }
