@@ -1,4 +1,5 @@
-import { hashPassword, verifyPassword } from "../auth/passwords.js";
+import { hashPassword, MAX_PASSWORD, newPasswordProblem, verifyPassword } from "../auth/passwords.js";
+import { clientKey, countHit, rateLimited } from "../auth/rateLimits.js";
 import { createSession, revokeSession } from "../auth/sessions.js";
 import { UserError } from "../errors.js";
 import type { User } from "../generated/prisma/client.js";
@@ -7,9 +8,8 @@ import { builder } from "./builder.js";
 import { rejection, requireViewer, type Context } from "./context.js";
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const MIN_PASSWORD = 8;
-/** argon2 hashes whatever it is given; a cap keeps one request from costing seconds of CPU. */
-const MAX_PASSWORD = 1024;
+/** Longer than any address: keys of `logIn`'s unchecked emails stay small. */
+const MAX_EMAIL = 254;
 
 export const UserRef = builder.objectRef<User>("User").implement({
   fields: (t) => ({
@@ -34,10 +34,21 @@ const AuthPayloadRef = builder.objectRef<AuthPayload>("AuthPayload").implement({
 
 function normaliseEmail(email: string): string {
   const normalised = email.trim().toLowerCase();
-  if (normalised.length > 254 || !EMAIL.test(normalised)) {
+  if (normalised.length > MAX_EMAIL || !EMAIL.test(normalised)) {
     throw new UserError("BAD_USER_INPUT", "Enter a valid email address.");
   }
   return normalised;
+}
+
+/**
+ * Counts a `logIn` or `signUp` attempt against the client's address and against the account
+ * (`email`, normalised), both limited to `AUTH_RATE_LIMIT_PER_MINUTE`; throws RATE_LIMITED past
+ * either. Runs before any password is hashed or verified, so a flood costs one upsert each.
+ */
+async function limitAttempts(ctx: Context, email: string): Promise<void> {
+  const keys = [clientKey(ctx), `account:${email.slice(0, MAX_EMAIL)}`];
+  const retryAfter = await countHit(ctx.db.pool, keys, ctx.config.authRateLimitPerMinute);
+  if (retryAfter) throw rateLimited("attempts", retryAfter, ctx);
 }
 
 async function signIn(ctx: Context, user: User): Promise<AuthPayload> {
@@ -63,12 +74,11 @@ builder.mutationFields((t) => ({
     args: { email: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
     resolve: async (_root, args, ctx) => {
       const email = normaliseEmail(args.email);
-      if (args.password.length < MIN_PASSWORD) {
-        throw new UserError("BAD_USER_INPUT", `Password must be at least ${MIN_PASSWORD} characters.`);
-      }
-      if (args.password.length > MAX_PASSWORD) {
-        throw new UserError("BAD_USER_INPUT", `Password must be at most ${MAX_PASSWORD} characters.`);
-      }
+      const problem = await newPasswordProblem(args.password);
+      if (problem) throw new UserError("BAD_USER_INPUT", problem);
+      // after the checks a person fixes as they type; an attempt that reaches the database counts,
+      // and this limit is what bounds probing for taken emails (see the README)
+      await limitAttempts(ctx, email);
       try {
         const user = await ctx.prisma.user.create({
           data: { email, passwordHash: await hashPassword(args.password) },
@@ -76,7 +86,7 @@ builder.mutationFields((t) => ({
         return await signIn(ctx, user);
       } catch (err) {
         if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
-          throw new UserError("BAD_USER_INPUT", "An account with this email already exists.");
+          throw new UserError("BAD_USER_INPUT", "An account with this email already exists; log in instead.");
         }
         throw err;
       }
@@ -86,7 +96,9 @@ builder.mutationFields((t) => ({
     type: AuthPayloadRef,
     args: { email: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
     resolve: async (_root, args, ctx) => {
-      const user = await ctx.prisma.user.findUnique({ where: { email: args.email.trim().toLowerCase() } });
+      const email = args.email.trim().toLowerCase();
+      await limitAttempts(ctx, email);
+      const user = await ctx.prisma.user.findUnique({ where: { email } });
       const password = args.password.slice(0, MAX_PASSWORD + 1);
       if (!(await verifyPassword(user?.passwordHash, password)) || !user) {
         // one message whichever was wrong, so the API does not reveal who has an account
