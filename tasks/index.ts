@@ -7,6 +7,7 @@ import { deleteExpiredExports } from "./deleteExpiredExports.js";
 import { generateExport } from "./generateExport.js";
 import { importSpreadsheet } from "./importSpreadsheet.js";
 import { purgeExpiredSessions } from "./purgeExpiredSessions.js";
+import { purgeRateLimits } from "./purgeRateLimits.js";
 
 /** What tasks need from the running service. */
 export interface TaskDeps {
@@ -23,8 +24,13 @@ export function taskList(deps: TaskDeps): TaskList {
     generateExport: generateExport(deps),
     importSpreadsheet: importSpreadsheet(deps),
     purgeExpiredSessions: purgeExpiredSessions(deps),
+    purgeRateLimits: purgeRateLimits(deps),
   };
 }
 
 /** Recurring jobs, in graphile-worker's crontab format. */
-export const crontab = ["0 * * * * purgeExpiredSessions ?max=1", "*/15 * * * * deleteExpiredExports ?max=1"].join("\n");
+export const crontab = [
+  "0 * * * * purgeExpiredSessions ?max=1",
+  "*/5 * * * * purgeRateLimits ?max=1",
+  "*/15 * * * * deleteExpiredExports ?max=1",
+].join("\n");

@@ -11,6 +11,7 @@ import { schema } from "../schema/index.js";
 import { useCsrfHeader } from "./useCsrfHeader.js";
 import { MULTIPART_ROOM_BYTES, useUploads } from "./useUploads.js";
 import { useVariableErrors } from "./useVariableErrors.js";
+import { useRequestBudget } from "./useRequestBudget.js";
 
 /** What the HTTP adapter (or our graphql-ws wiring) hands the context factory. */
 export interface ServerContext {
@@ -33,7 +34,12 @@ export function createGraphQL(config: Config, db: Database, jobEvents: JobEvents
     landingPage: false,
     // a browser form could post multipart or GET across sites without a preflight; a custom
     // header cannot be sent that way, so requiring one on such requests stops CSRF
-    plugins: [useCsrfHeader(), useUploads(config.maxUploadBytes), useVariableErrors()],
+    plugins: [
+      useCsrfHeader(),
+      useUploads(config.maxUploadBytes),
+      useVariableErrors(),
+      useRequestBudget(db.pool, config.requestBudgetPerMinute),
+    ],
     // an upload is a request body too: Yoga's 25 MB default would refuse one long before MAX_UPLOAD_BYTES
     maxRequestBodySize: config.maxUploadBytes + MULTIPART_ROOM_BYTES,
     graphiql: { subscriptionsProtocol: "WS", title: "xls-importer" },
