@@ -4,6 +4,7 @@ import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { print } from "graphql";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { clientKey } from "../src/auth/rateLimits.js";
 import { walkResponse } from "./helpers/errorWalk.js";
 import { startTestApp, wsRequest, type TestApp } from "./helpers/testApp.js";
 import { LogIn, Me, MyJobsSubscription, SignUp } from "./operations.js";
@@ -274,5 +275,29 @@ describe("the request budget, REQUEST_BUDGET_PER_MINUTE=5", () => {
     await done;
     const { rows } = await sql.query("select key from rate_limits where key = any($1)", [[stale, fresh]]);
     expect(rows).toEqual([{ key: fresh }]);
+  });
+});
+
+describe("the address a client is counted by", () => {
+  const keyOf = (remoteAddress: string) => clientKey({ req: { socket: { remoteAddress } } });
+
+  it("is the IPv4 address, also when it reaches an IPv6 socket mapped", () => {
+    expect(keyOf("203.0.113.7")).toBe("ip:203.0.113.7");
+    expect(keyOf("::ffff:203.0.113.7")).toBe("ip:203.0.113.7");
+  });
+
+  it("is the /64 of an IPv6 address, however it is written", () => {
+    const key = "ip:2001:db8:1:2::/64";
+    for (const address of [
+      "2001:db8:1:2:3:4:5:6",
+      "2001:0DB8:0001:0002::9",
+      "2001:db8:1:2::",
+      "2001:db8:1:2::1.2.3.4",
+    ]) {
+      expect(keyOf(address)).toBe(key);
+    }
+    expect(keyOf("2001:db8:1:3::1")).not.toBe(key);
+    expect(keyOf("2001:db8::1")).toBe("ip:2001:db8:0:0::/64");
+    expect(keyOf("fe80::1%eth0")).toBe("ip:fe80:0:0:0::/64");
   });
 });
