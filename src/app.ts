@@ -5,6 +5,8 @@ import type { Config } from "./config.js";
 import { openDatabase, type Database } from "./db/database.js";
 import type { Logger } from "./logger.js";
 import { JobEvents } from "./realtime/jobEvents.js";
+import { LiveSessions } from "./realtime/liveSessions.js";
+import { ConnectionLimits } from "./server/connectionLimits.js";
 import { attachGraphqlWs } from "./server/graphqlWs.js";
 import { createHttpServer } from "./server/httpServer.js";
 import { createGraphQL } from "./server/yoga.js";
@@ -60,11 +62,14 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     let url: string | undefined;
     let fetchInProcess: App["fetch"];
     if (config.role !== "worker") {
-      const jobEvents = await JobEvents.start(db.url, db.prisma, logger);
+      const sessions = new LiveSessions(db.prisma, logger);
+      disposers.push(() => sessions.dispose());
+      const jobEvents = await JobEvents.start(db.url, db.prisma, logger, sessions);
       disposers.push(() => jobEvents.dispose());
-      const yoga = createGraphQL(config, db, jobEvents, logger);
+      const limits = new ConnectionLimits(config);
+      const yoga = createGraphQL(config, db, jobEvents, logger, sessions, limits);
       const server = createHttpServer(yoga, db, logger, config);
-      const ws = attachGraphqlWs(server, yoga, db);
+      const ws = attachGraphqlWs(server, yoga, db, sessions, limits);
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
         server.listen(config.port, config.host, resolve);

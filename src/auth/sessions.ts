@@ -6,6 +6,8 @@ import type { User } from "../generated/prisma/client.js";
 export interface Viewer {
   user: User;
   sessionId: string;
+  /** When the session's token stops working; sockets and SSE streams on it are closed then. */
+  expiresAt: Date;
 }
 
 function hashToken(token: string): Uint8Array<ArrayBuffer> {
@@ -27,7 +29,16 @@ export async function findViewer(prisma: PrismaClient, token: string): Promise<V
     where: { tokenHash: hashToken(token), expiresAt: { gt: new Date() } },
     include: { user: true },
   });
-  return session && { user: session.user, sessionId: session.id };
+  return session && { user: session.user, sessionId: session.id, expiresAt: session.expiresAt };
+}
+
+/** Whether a session still stands: neither revoked nor expired. One primary-key read. */
+export async function sessionStands(prisma: PrismaClient, sessionId: string): Promise<boolean> {
+  const session = await prisma.session.findFirst({
+    where: { id: sessionId, expiresAt: { gt: new Date() } },
+    select: { id: true },
+  });
+  return session !== null;
 }
 
 /** Revokes a session: its token stops working at once. */

@@ -5,9 +5,12 @@ import { findChangedJobs, loadJob } from "../jobs/findJob.js";
 import { jobKind, type Job, type JobKind } from "../jobs/jobKinds.js";
 import { coerceError } from "../lib.js";
 import type { Logger } from "../logger.js";
+import type { LiveSessions } from "./liveSessions.js";
 
 /** The channel `tg__notify_job_status` announces job changes on. */
 const CHANNEL = "job_status";
+/** The channel `tg_sessions__notify_revoked` announces deleted sessions on (the payload is the id). */
+const SESSIONS_CHANNEL = "session_revoked";
 /** How the LISTEN connection shows in pg_stat_activity (and how a test finds it to kill it). */
 export const LISTENER_APPLICATION_NAME = "xls-importer job events";
 const MAX_BACKOFF_MS = 5_000;
@@ -50,6 +53,9 @@ function fingerprint(job: Job): string {
  * When the connection drops, it reconnects with backoff and re-reads every watched job (and, for
  * `myJobs` watchers, every job of theirs that changed meanwhile), so nobody waits forever on a job
  * that finished while the listener was away.
+ *
+ * The same connection hears of revoked sessions and tells {@link LiveSessions}, which closes their
+ * sockets and streams; after an outage it has every live session re-read.
  */
 export class JobEvents {
   private client: pg.Client | undefined;
@@ -66,11 +72,17 @@ export class JobEvents {
     private readonly databaseUrl: string,
     private readonly prisma: PrismaClient,
     private readonly logger: Logger,
+    private readonly sessions: LiveSessions,
   ) {}
 
   /** Connects and LISTENs before returning, so no subscriber can start before the listener. */
-  static async start(databaseUrl: string, prisma: PrismaClient, logger: Logger): Promise<JobEvents> {
-    const events = new JobEvents(databaseUrl, prisma, logger);
+  static async start(
+    databaseUrl: string,
+    prisma: PrismaClient,
+    logger: Logger,
+    sessions: LiveSessions,
+  ): Promise<JobEvents> {
+    const events = new JobEvents(databaseUrl, prisma, logger, sessions);
     await events.connect();
     return events;
   }
@@ -130,12 +142,15 @@ export class JobEvents {
 
   private async connect(): Promise<void> {
     const client = new pg.Client({ connectionString: this.databaseUrl, application_name: LISTENER_APPLICATION_NAME });
-    client.on("notification", (message) => this.onNotification(message.payload));
+    client.on("notification", (message) => {
+      if (message.channel === SESSIONS_CHANNEL) this.sessions.revoked(message.payload ?? "");
+      else this.onNotification(message.payload);
+    });
     client.on("error", (err) => this.onLost(client, err));
     client.on("end", () => this.onLost(client));
     try {
       await client.connect();
-      await client.query(`listen ${CHANNEL}`);
+      await client.query(`listen ${CHANNEL}; listen ${SESSIONS_CHANNEL}`);
     } catch (err) {
       client.removeAllListeners();
       client.on("error", () => undefined);
@@ -178,6 +193,7 @@ export class JobEvents {
   private async catchUp() {
     const since = new Date((this.disconnectedAt ?? Date.now()) - CATCH_UP_SLACK_MS);
     this.disconnectedAt = undefined;
+    void this.sessions.recheckAll();
     for (const [id, { kind }] of this.byJob) this.refresh(kind, id);
     const userIds = [...this.byUser.keys()];
     if (userIds.length === 0) return;

@@ -1,11 +1,21 @@
 import type { Server } from "node:http";
-import { getOperationAST, GraphQLError, parse, type DocumentNode, type ExecutionArgs } from "graphql";
+import {
+  getOperationAST,
+  GraphQLError,
+  OperationTypeNode,
+  parse,
+  type DocumentNode,
+  type ExecutionArgs,
+} from "graphql";
 import { useServer } from "graphql-ws/use/ws";
-import { WebSocketServer } from "ws";
-import { ANONYMOUS, authenticate, type Authentication } from "../auth/authenticate.js";
+import { WebSocketServer, type WebSocket } from "ws";
+import { ANONYMOUS, authenticate, unauthenticatedMessage, type Authentication } from "../auth/authenticate.js";
 import type { Database } from "../db/database.js";
 import { UserError, type ErrorCode } from "../errors.js";
 import { coerceError } from "../lib.js";
+import type { LiveSessions } from "../realtime/liveSessions.js";
+import { CLOSE_CODES } from "./closeCodes.js";
+import type { ConnectionLimits, Release } from "./connectionLimits.js";
 import type { Yoga } from "./yoga.js";
 
 /** Largest WebSocket message we accept; GraphQL operations are small. */
@@ -14,6 +24,11 @@ const MAX_PAYLOAD_BYTES = 64 * 1024;
 const CONNECTION_INIT_WAIT_MS = 3_000;
 /** Operations one socket may have open at once; each subscription holds server memory. */
 export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 100;
+/**
+ * Once a socket's session has ended, how long operations already running on it (the `logOut` that
+ * ended it, say) may take to deliver their answer before the socket closes anyway.
+ */
+const ANSWER_GRACE_MS = 500;
 
 // set in onConnect: one token lookup per connection, not per operation
 type Extra = { auth?: Authentication };
@@ -28,9 +43,24 @@ type EnvelopedArgs = ExecutionArgs & {
  * closes the socket with 4403 Forbidden. An operation may also carry its own headers in
  * `extensions.headers`, as GraphiQL sends its Headers tab: a token there decides who runs that
  * operation, like a request's header over HTTP (a rejected one makes it UNAUTHENTICATED).
+ *
+ * The socket's session is checked again before each operation, and when it is revoked or expires
+ * the socket is closed with 4403 (see {@link LiveSessions}). `limits` caps sockets per user and per
+ * IP address, and subscriptions per user; see closeCodes.ts for what a client is told.
  */
-export function attachGraphqlWs(server: Server, yoga: Yoga, db: Database): { dispose(): Promise<void> | void } {
+export function attachGraphqlWs(
+  server: Server,
+  yoga: Yoga,
+  db: Database,
+  sessions: LiveSessions,
+  limits: ConnectionLimits,
+): { dispose(): Promise<void> | void } {
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: MAX_PAYLOAD_BYTES });
+  const live = new WeakMap<WebSocket, LiveSocket>();
+  // registered before graphql-ws's own listener, so every socket has its LiveSocket first
+  wss.on("connection", (socket, request) => {
+    live.set(socket, new LiveSocket(socket, request.socket.remoteAddress ?? "", sessions, limits));
+  });
   const graphqlWs = useServer<Record<string, unknown> | undefined, Extra>(
     {
       connectionInitWaitTimeout: CONNECTION_INIT_WAIT_MS,
@@ -38,9 +68,10 @@ export function attachGraphqlWs(server: Server, yoga: Yoga, db: Database): { dis
       subscribe: (args) => (args as EnvelopedArgs).rootValue.subscribe(args) as never,
       onConnect: async (ctx) => {
         ctx.extra.auth = await authenticate(db.prisma, ctx.connectionParams);
-        return !ctx.extra.auth.tokenRejected;
+        // false closes with 4403, unless the socket was closed already (then it does nothing)
+        return !ctx.extra.auth.tokenRejected && live.get(ctx.extra.socket)!.signIn(ctx.extra.auth);
       },
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         // graphql-ws has already counted this operation in ctx.subscriptions
         if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
           return [
@@ -50,12 +81,17 @@ export function attachGraphqlWs(server: Server, yoga: Yoga, db: Database): { dis
             ),
           ];
         }
+        const socket = live.get(ctx.extra.socket)!;
+        if (!(await socket.sessionStands())) {
+          return [new UserError("UNAUTHENTICATED", unauthenticatedMessage({ tokenRejected: true }))];
+        }
+        const auth = await operationAuth(db, payload.extensions?.headers, ctx.extra.auth);
         const { schema, execute, subscribe, contextFactory, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
           socket: ctx.extra.socket,
           params: payload,
-          auth: await operationAuth(db, payload.extensions?.headers, ctx.extra.auth),
+          auth,
         });
         // over HTTP Yoga gives these errors their codes; here they would close the socket (parse) or
         // reach the client without one. graphql's own parse, not the enveloped one: Yoga's parser
@@ -71,11 +107,14 @@ export function attachGraphqlWs(server: Server, yoga: Yoga, db: Database): { dis
         }
         const errors = validate(schema, document);
         if (errors.length) return errors.map((err: GraphQLError) => coded(err, "GRAPHQL_VALIDATION_FAILED"));
-        if (!getOperationAST(document, payload.operationName)) {
+        const operation = getOperationAST(document, payload.operationName);
+        if (!operation) {
           return [
             new UserError("OPERATION_RESOLUTION_FAILURE", "Could not tell which operation of the document to run."),
           ];
         }
+        const refused = socket.open(id, operation.operation, auth);
+        if (refused) return [refused];
         return {
           schema,
           operationName: payload.operationName,
@@ -85,11 +124,136 @@ export function attachGraphqlWs(server: Server, yoga: Yoga, db: Database): { dis
           rootValue: { execute, subscribe },
         } satisfies EnvelopedArgs;
       },
+      // called once an operation's last message is sent (or it was cancelled), and on its error
+      onComplete: (ctx, id) => live.get(ctx.extra.socket)?.finish(id),
+      onError: (ctx, id) => void live.get(ctx.extra.socket)?.finish(id),
     },
     wss,
   );
   // closes every socket with 1001 Going Away, then the server
   return graphqlWs;
+}
+
+/**
+ * What one socket holds and may do, beside graphql-ws's own context: a slot among its IP address's
+ * anonymous sockets until a signed-in user's `connection_init`, then a slot among that user's; a
+ * slot among the user's subscriptions per open subscription; and a watch on its session.
+ */
+class LiveSocket {
+  private auth: Authentication = ANONYMOUS;
+  private slot: Release | undefined;
+  /** Open operations by id; a subscription holds a slot among its user's subscriptions. */
+  private readonly operations = new Map<string, { subscription: boolean; release?: Release }>();
+  private idleTimer: NodeJS.Timeout | undefined;
+  private graceTimer: NodeJS.Timeout | undefined;
+  private unwatch: (() => void) | undefined;
+  /** The session has ended: the socket closes once the answers already running are sent. */
+  private ending = false;
+  private closed = false;
+
+  constructor(
+    private readonly socket: WebSocket,
+    ip: string,
+    private readonly sessions: LiveSessions,
+    private readonly limits: ConnectionLimits,
+  ) {
+    socket.once("close", () => this.dispose());
+    // counted from the upgrade on: sockets that never send connection_init count too
+    this.slot = limits.anonymousSockets.take(ip);
+    if (this.slot) this.armIdleTimer();
+    else this.closeWith(CLOSE_CODES.tooManySockets);
+  }
+
+  /** At `connection_init`: moves a signed-in socket from its IP's slots to its user's. False closes it. */
+  signIn(auth: Authentication): boolean {
+    if (this.closed) return false;
+    this.auth = auth;
+    if (!auth.viewer) return true;
+    const slot = this.limits.userSockets.take(auth.viewer.user.id);
+    if (!slot) {
+      this.closeWith(CLOSE_CODES.tooManySockets);
+      return false;
+    }
+    this.slot?.();
+    this.slot = slot;
+    clearTimeout(this.idleTimer);
+    this.unwatch = this.sessions.watch(auth.viewer, () => this.end());
+    return true;
+  }
+
+  /** Before each operation: whether the socket's session still stands; when not, the socket closes. */
+  async sessionStands(): Promise<boolean> {
+    const viewer = this.auth.viewer;
+    if (this.ending) return false;
+    if (!viewer || (await this.sessions.stands(viewer))) return true;
+    this.end();
+    return false;
+  }
+
+  /** Counts an operation that is about to run; an error when its user has no subscription left. */
+  open(id: string, type: OperationTypeNode, auth: Authentication): UserError | undefined {
+    const subscription = type === OperationTypeNode.SUBSCRIPTION;
+    let release: Release | undefined;
+    if (subscription && auth.viewer) {
+      release = this.limits.subscriptions.take(auth.viewer.user.id);
+      if (!release) {
+        return new UserError(
+          "TOO_MANY_SUBSCRIPTIONS",
+          `At most ${this.limits.config.maxSubscriptionsPerUser} subscriptions may be open at once for one user.`,
+        );
+      }
+    }
+    this.operations.set(id, { subscription, release });
+    clearTimeout(this.idleTimer);
+    return undefined;
+  }
+
+  /** An operation is over: its answer is sent, or it was cancelled. */
+  finish(id: string): void {
+    this.operations.get(id)?.release?.();
+    this.operations.delete(id);
+    // graphql-ws sends the operation's `complete` right after this hook: close after it
+    if (this.ending && !this.running()) setImmediate(() => this.closeWith(CLOSE_CODES.sessionEnded));
+    else this.armIdleTimer();
+  }
+
+  /** The session ended: close now, or once the answers already running are out (for a moment at most). */
+  private end() {
+    if (this.ending) return;
+    this.ending = true;
+    this.unwatch?.();
+    if (!this.running()) return this.closeWith(CLOSE_CODES.sessionEnded);
+    this.graceTimer = setTimeout(() => this.closeWith(CLOSE_CODES.sessionEnded), ANSWER_GRACE_MS);
+  }
+
+  /** Whether a query or mutation is running (subscriptions are not waited for). */
+  private running(): boolean {
+    return [...this.operations.values()].some((operation) => !operation.subscription);
+  }
+
+  /** A socket without a signed-in user and with nothing open closes after a while. */
+  private armIdleTimer() {
+    clearTimeout(this.idleTimer);
+    if (this.auth.viewer || this.operations.size > 0 || this.closed) return;
+    this.idleTimer = setTimeout(
+      () => this.closeWith(CLOSE_CODES.idle),
+      this.limits.config.anonymousSocketIdleSeconds * 1000,
+    );
+  }
+
+  private closeWith({ code, reason }: { code: number; reason: string }) {
+    this.socket.close(code, reason);
+  }
+
+  private dispose() {
+    this.closed = true;
+    clearTimeout(this.idleTimer);
+    clearTimeout(this.graceTimer);
+    this.unwatch?.();
+    this.slot?.();
+    for (const operation of this.operations.values()) operation.release?.();
+    this.operations.clear();
+  }
 }
 
 /** `err` with `code` as its `extensions.code`, unless it has one already. */

@@ -6,9 +6,12 @@ import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
 import type { Logger } from "../logger.js";
 import type { JobEvents } from "../realtime/jobEvents.js";
+import type { LiveSessions } from "../realtime/liveSessions.js";
 import type { Context } from "../schema/context.js";
 import { schema } from "../schema/index.js";
+import type { ConnectionLimits } from "./connectionLimits.js";
 import { useCsrfHeader } from "./useCsrfHeader.js";
+import { useSseStreams } from "./useSseStreams.js";
 import { MULTIPART_ROOM_BYTES, useUploads } from "./useUploads.js";
 import { useVariableErrors } from "./useVariableErrors.js";
 import { useRequestBudget } from "./useRequestBudget.js";
@@ -27,7 +30,14 @@ export type Yoga = YogaServerInstance<ServerContext, Context>;
  * GraphQL over HTTP (queries, mutations, SSE subscriptions) and GraphiQL at `/graphql`. The
  * graphql-ws server reuses its envelop, so both transports share validation, auth and masking.
  */
-export function createGraphQL(config: Config, db: Database, jobEvents: JobEvents, logger: Logger): Yoga {
+export function createGraphQL(
+  config: Config,
+  db: Database,
+  jobEvents: JobEvents,
+  logger: Logger,
+  sessions: LiveSessions,
+  limits: ConnectionLimits,
+): Yoga {
   return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: "/graphql",
@@ -38,6 +48,7 @@ export function createGraphQL(config: Config, db: Database, jobEvents: JobEvents
       useCsrfHeader(),
       useUploads(config.maxUploadBytes),
       useVariableErrors(),
+      useSseStreams(sessions, limits),
       useRequestBudget(db.pool, config.requestBudgetPerMinute),
     ],
     // an upload is a request body too: Yoga's 25 MB default would refuse one long before MAX_UPLOAD_BYTES
