@@ -45,7 +45,8 @@ export const ERROR_CODES = {
   },
   TOO_MANY_SUBSCRIPTIONS: {
     statuses: [],
-    description: "a 101st open operation on one WebSocket",
+    description:
+      "a 101st open operation on one WebSocket, or a subscription past `MAX_SUBSCRIPTIONS_PER_USER` (all of a user's sockets and SSE streams on one API process)",
   },
   TOO_MANY_UPLOADS: {
     statuses: [],
