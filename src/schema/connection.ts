@@ -3,7 +3,7 @@ import { UserError } from "../errors.js";
 import { builder } from "./builder.js";
 
 /** Largest page a client may ask for. */
-const MAX_PAGE = 500;
+export const MAX_PAGE = 500;
 
 export interface PageInfo {
   hasNextPage: boolean;
@@ -55,15 +55,45 @@ function encodeCursor(connection: string, key: Key): string {
   return Buffer.from(JSON.stringify([connection, ...key])).toString("base64url");
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// what toISOString writes, and only years PostgreSQL's timestamptz holds
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 /**
- * The sort key in a cursor given out by `connection`, checked against `shape` (the type of each
- * part); BAD_USER_INPUT for anything else, such as a cursor of another connection.
+ * The kinds of sort-key part a cursor may carry, each checked as strictly as the column it is
+ * compared with in SQL: a cursor is client input, and a part the column cannot hold would fail
+ * in the database as an unexpected error instead of BAD_USER_INPUT. Each returns the part as the
+ * query wants it, or undefined.
  */
-export function decodeCursor<K extends Key>(
+const KEY_PARTS = {
+  /** an `integer` column, such as `row_number` */
+  int: (part: unknown) => (Number.isInteger(part) && Math.abs(part as number) < 2 ** 31 ? (part as number) : undefined),
+  /** a `bigint` id, as decimal text: a JSON number would lose its precision past 2^53 */
+  bigint: (part: unknown) =>
+    typeof part === "string" && /^\d{1,19}$/.test(part) && BigInt(part) < 2n ** 63n ? BigInt(part) : undefined,
+  uuid: (part: unknown) => (typeof part === "string" && UUID.test(part) ? part : undefined),
+  /** a `timestamptz`, as toISOString writes it */
+  timestamp: (part: unknown) =>
+    typeof part === "string" && ISO_TIMESTAMP.test(part) && new Date(part).toISOString() === part
+      ? new Date(part)
+      : undefined,
+};
+
+type KeyPart = keyof typeof KEY_PARTS;
+type Decoded<S extends readonly KeyPart[]> = {
+  -readonly [I in keyof S]: S[I] extends KeyPart ? Exclude<ReturnType<(typeof KEY_PARTS)[S[I]]>, undefined> : never;
+};
+
+/**
+ * The sort key in a cursor given out by `connection`, each part checked to be of its kind in
+ * `shape`; BAD_USER_INPUT for anything else: garbage, a cursor of another connection, or one of
+ * the right shape whose parts the columns cannot hold.
+ */
+export function decodeCursor<const S extends readonly KeyPart[]>(
   connection: string,
   cursor: string | null | undefined,
-  shape: { [I in keyof K]: K[I] extends number ? "number" : "string" },
-): K | null {
+  shape: S,
+): Decoded<S> | null {
   if (cursor === null || cursor === undefined) return null;
   let parsed: unknown;
   try {
@@ -71,13 +101,9 @@ export function decodeCursor<K extends Key>(
   } catch {
     parsed = null;
   }
-  if (
-    Array.isArray(parsed) &&
-    parsed[0] === connection &&
-    parsed.length === shape.length + 1 &&
-    shape.every((type, i) => typeof parsed[i + 1] === type)
-  ) {
-    return parsed.slice(1) as K;
+  if (Array.isArray(parsed) && parsed[0] === connection && parsed.length === shape.length + 1) {
+    const key = shape.map((kind, i) => KEY_PARTS[kind](parsed[i + 1]));
+    if (key.every((part) => part !== undefined)) return key as Decoded<S>;
   }
   throw new UserError("BAD_USER_INPUT", "The after cursor is not one this connection gave out.");
 }

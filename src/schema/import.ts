@@ -199,12 +199,12 @@ export const ImportRef = builder.objectRef<Import>("Import").implement({
       args: { first: t.arg.int({ required: false, defaultValue: 50 }), after: t.arg.string({ required: false }) },
       resolve: async (i, args, ctx) => {
         const first = pageSize(args.first, 50);
-        const after = decodeCursor<[number, string]>("ImportRowError", args.after, ["number", "string"]);
+        const after = decodeCursor("ImportRowError", args.after, ["int", "bigint"]);
         const rows = await ctx.prisma.importRowError.findMany({
           where: {
             importId: i.id,
             ...(after && {
-              OR: [{ rowNumber: { gt: after[0] } }, { rowNumber: after[0], id: { gt: BigInt(after[1]) } }],
+              OR: [{ rowNumber: { gt: after[0] } }, { rowNumber: after[0], id: { gt: after[1] } }],
             }),
           },
           orderBy: [{ rowNumber: "asc" }, { id: "asc" }],
@@ -219,7 +219,7 @@ export const ImportRef = builder.objectRef<Import>("Import").implement({
       args: { first: t.arg.int({ required: false, defaultValue: 50 }), after: t.arg.string({ required: false }) },
       resolve: async (i, args, ctx) => {
         const first = pageSize(args.first, 50);
-        const after = decodeCursor<[number]>("Record", args.after, ["number"]);
+        const after = decodeCursor("Record", args.after, ["int"]);
         const rows = await ctx.prisma.record.findMany({
           where: { importId: i.id, ...(after && { rowNumber: { gt: after[0] } }) },
           orderBy: { rowNumber: "asc" },

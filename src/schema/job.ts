@@ -68,13 +68,13 @@ export interface JobListArgs {
  */
 export async function listJobs<K extends JobKind>(ctx: Context, kind: K, args: JobListArgs) {
   const first = pageSize(args.first, 20);
-  const after = decodeCursor<[string, string]>(kind, args.after, ["string", "string"]);
+  const after = decodeCursor(kind, args.after, ["timestamp", "uuid"]);
   const rows = await jobModel(ctx.prisma, kind).findMany({
     where: {
       userId: requireViewer(ctx).user.id,
       ...(args.status && { status: args.status }),
       ...(after && {
-        OR: [{ createdAt: { lt: new Date(after[0]) } }, { createdAt: new Date(after[0]), id: { lt: after[1] } }],
+        OR: [{ createdAt: { lt: after[0] } }, { createdAt: after[0], id: { lt: after[1] } }],
       }),
     },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
