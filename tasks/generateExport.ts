@@ -4,5 +4,5 @@ import type { TaskDeps } from "./index.js";
 
 /** Writes one export's file from the database (`{ exportId }`); see src/exports/exportJob.ts. */
 export function generateExport({ pool, logger, config }: TaskDeps) {
-  return jobTask({ pool, logger }, exportJob(pool, config.exportTtlHours));
+  return jobTask({ pool, logger }, exportJob(pool, config));
 }

@@ -4,6 +4,7 @@ import type { Config } from "../src/config.js";
 import type { PrismaClient } from "../src/db/database.js";
 import type { Logger } from "../src/logger.js";
 import { deleteExpiredExports } from "./deleteExpiredExports.js";
+import { deleteFailedImportFiles } from "./deleteFailedImportFiles.js";
 import { generateExport } from "./generateExport.js";
 import { importSpreadsheet } from "./importSpreadsheet.js";
 import { purgeExpiredSessions } from "./purgeExpiredSessions.js";
@@ -21,6 +22,7 @@ export interface TaskDeps {
 export function taskList(deps: TaskDeps): TaskList {
   return {
     deleteExpiredExports: deleteExpiredExports(deps),
+    deleteFailedImportFiles: deleteFailedImportFiles(deps),
     generateExport: generateExport(deps),
     importSpreadsheet: importSpreadsheet(deps),
     purgeExpiredSessions: purgeExpiredSessions(deps),
@@ -33,4 +35,5 @@ export const crontab = [
   "0 * * * * purgeExpiredSessions ?max=1",
   "*/5 * * * * purgeRateLimits ?max=1",
   "*/15 * * * * deleteExpiredExports ?max=1",
+  "*/15 * * * * deleteFailedImportFiles ?max=1",
 ].join("\n");

@@ -1,13 +1,14 @@
-import { PassThrough } from "node:stream";
 import type pg from "pg";
+import type { Config } from "../config.js";
 import { cursorRows } from "../db/cursorRows.js";
 import { parseColumns } from "../imports/templateColumns.js";
 import { withTransaction } from "../db/withTransaction.js";
 import type { JobService, RunningJob } from "../jobs/runJob.js";
-import { coerceError } from "../lib.js";
+import { UserError } from "../errors.js";
 import type { JsonValue } from "../spreadsheet/index.js";
 import { createSheetWriter, type SheetFormat } from "../spreadsheet/sheetWriter.js";
-import { storeFile } from "../storage/fileStore.js";
+import { formatBytes, storageQuotaExceeded, storedBytes } from "../storage/storageQuota.js";
+import { storeWritten } from "../storage/storeWritten.js";
 import { exportFileName } from "./exportFileName.js";
 
 interface ExportRow {
@@ -23,12 +24,18 @@ interface ExportRow {
  * The export kind's work: streams the records from PostgreSQL through a cursor into a streaming
  * xlsx or csv writer, whose bytes are stored chunk by chunk as they come, in the run's transaction.
  * The file, the row count and COMPLETED commit together (runJob.ts), so an export has its whole
- * file or none. Files are deleted `ttlHours` after they were written.
+ * file or none. Files are deleted `ttlHours` after they were written. A file that would take the
+ * user's stored files past `MAX_STORED_BYTES_PER_USER` fails the export, and nothing is stored.
  */
-export function exportJob(pool: pg.Pool, ttlHours: number): JobService {
+export function exportJob(
+  pool: pg.Pool,
+  { exportTtlHours: ttlHours, maxStoredBytesPerUser }: Pick<Config, "exportTtlHours" | "maxStoredBytesPerUser">,
+): JobService {
   return {
     kind: "Export",
     resetOnStart: "row_count = null",
+    // past the quota: a retry would only find it full again
+    isPermanent: (err) => err instanceof UserError,
     async run(tx, exportId, job) {
       const {
         rows: [found],
@@ -43,7 +50,7 @@ export function exportJob(pool: pg.Pool, ttlHours: number): JobService {
       // meanwhile cannot half-appear), the file's chunks are written on `tx`
       const written = await withTransaction(
         pool,
-        (reader) => writeExport(reader, tx, found, job),
+        (reader) => writeExport(reader, tx, found, job, maxStoredBytesPerUser),
         "begin isolation level repeatable read read only",
       );
       // clock_timestamp(): now() would date it when the transaction began
@@ -67,43 +74,44 @@ export function exportJob(pool: pg.Pool, ttlHours: number): JobService {
 
 /**
  * Streams the records out of `reader` (a cursor) into a sheet writer whose bytes are stored on
- * `tx` as they come, stopping soon after the export is cancelled.
+ * `tx` as they come, stopping soon after the export is cancelled, or as soon as the file would
+ * take the user's stored files past `quota` bytes (which fails it for good: see the kind's
+ * `isPermanent`).
  */
-async function writeExport(reader: pg.PoolClient, tx: pg.PoolClient, found: ExportRow, job: RunningJob) {
+async function writeExport(reader: pg.PoolClient, tx: pg.PoolClient, found: ExportRow, job: RunningJob, quota: number) {
   const columns = parseColumns(found.columns);
-  const out = new PassThrough();
-  const writer = createSheetWriter(found.format, out, { sheetName: found.template_name, columns });
-  // storage reads `out` while the writer fills it: a slow insert makes `out` full, which makes the
-  // writer wait for 'drain', which stops the cursor fetching: memory stays flat end to end
-  const stored = storeFile(tx, found.user_id, out);
-  const produced = (async () => {
-    let rows = 0;
-    const records = cursorRows<{ data: Record<string, JsonValue> }>(
-      reader,
-      "export_records",
-      // records in the order people saw them: import by import, row by row
-      `select r.data from records r join imports i on i.id = r.import_id
-       where i.template_id = $1 and i.user_id = $2 and i.status = 'COMPLETED'
-         and ($3::uuid is null or i.id = $3::uuid)
-       order by i.created_at, i.id, r.row_number`,
-      [found.template_id, found.user_id, found.import_id],
-    );
-    for await (const { data } of records) {
-      await job.checkpoint();
-      await writer.addRow(columns.map((column) => data[column.key] ?? null));
-      rows++;
-    }
-    await writer.end();
-    return rows;
-  })();
-  // whichever side fails first must stop the other, or it would wait forever
-  const abort = (err: unknown) => {
-    out.destroy(coerceError(err));
-    throw err;
-  };
-  const [file, rows] = await Promise.all([stored.catch(abort), produced.catch(abort)]).catch(async (err) => {
-    await Promise.allSettled([stored, produced]);
-    throw err;
-  });
-  return { fileId: file.fileId, size: file.size, rows };
+  const before = await storedBytes(tx, found.user_id);
+  const stored = await storeWritten(
+    tx,
+    found.user_id,
+    async (out) => {
+      const writer = createSheetWriter(found.format, out, { sheetName: found.template_name, columns });
+      let rows = 0;
+      const records = cursorRows<{ data: Record<string, JsonValue> }>(
+        reader,
+        "export_records",
+        // records in the order people saw them: import by import, row by row
+        `select r.data from records r join imports i on i.id = r.import_id
+         where i.template_id = $1 and i.user_id = $2 and i.status = 'COMPLETED'
+           and ($3::uuid is null or i.id = $3::uuid)
+         order by i.created_at, i.id, r.row_number`,
+        [found.template_id, found.user_id, found.import_id],
+      );
+      for await (const { data } of records) {
+        await job.checkpoint();
+        await writer.addRow(columns.map((column) => data[column.key] ?? null));
+        rows++;
+      }
+      await writer.end();
+      return rows;
+    },
+    (chunk, offset) => {
+      if (before + offset + chunk.length <= quota) return;
+      throw storageQuotaExceeded(
+        `This export is larger than the ${formatBytes(quota - before)} left of your ${formatBytes(quota)} ` +
+          "quota for stored files, so it was not stored.",
+      );
+    },
+  );
+  return { fileId: stored.fileId, size: stored.size, rows: stored.written };
 }

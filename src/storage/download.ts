@@ -2,7 +2,6 @@ import type { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import type { ErrorCode } from "../errors.js";
-import { openStoredFile } from "./fileStore.js";
 
 /**
  * Bytes per write of a download. Each write that completes tells the HTTP server the client is
@@ -38,17 +37,43 @@ export class DownloadUnavailable extends Error {
 }
 
 /**
+ * Chunk reads all downloads of this process make at once. Each download fills its client's socket
+ * buffers (megabytes) as fast as it can, so a burst of downloads would otherwise queue dozens of
+ * 1 MiB reads on the API's pool ahead of every GraphQL request; this way they take two connections
+ * at most, and a download waits its turn instead.
+ */
+const CONCURRENT_READS = 2;
+let reads = 0;
+const waiting: Array<() => void> = [];
+
+/** Chunk `seq` of stored file `fileId`, or undefined past its last. */
+async function readChunk(pool: pg.Pool, fileId: string, seq: number): Promise<Buffer | undefined> {
+  if (reads < CONCURRENT_READS) reads++;
+  else await new Promise<void>((resolve) => waiting.push(resolve));
+  try {
+    const { rows } = await pool.query<{ data: Buffer }>(
+      "select data from stored_file_chunks where file_id = $1 and seq = $2",
+      [fileId, seq],
+    );
+    return rows[0]?.data;
+  } finally {
+    // hand the turn straight to the next download, if one waits
+    const next = waiting.shift();
+    if (next) next();
+    else reads--;
+  }
+}
+
+/**
  * Streams stored file `fileId` into `out`: one short query per chunk, and none while `out` waits
  * for the client, so a download holds a database connection only while it reads a chunk.
  */
 export function streamStoredFile(pool: pg.Pool, fileId: string, out: Writable): Promise<void> {
-  return pipeline(
-    openStoredFile(pool, fileId),
-    async function* (chunks: AsyncIterable<Buffer>) {
-      for await (const chunk of chunks) {
-        for (let at = 0; at < chunk.length; at += WRITE_BYTES) yield chunk.subarray(at, at + WRITE_BYTES);
-      }
-    },
-    out,
-  );
+  return pipeline(async function* () {
+    for (let seq = 0; ; seq++) {
+      const chunk = await readChunk(pool, fileId, seq);
+      if (!chunk) return;
+      for (let at = 0; at < chunk.length; at += WRITE_BYTES) yield chunk.subarray(at, at + WRITE_BYTES);
+    }
+  }, out);
 }
