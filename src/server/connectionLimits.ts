@@ -31,7 +31,7 @@ class Slots {
  * over N processes multiplies them by N.
  */
 export class ConnectionLimits {
-  /** WebSockets without a signed-in user, per IP address, from the upgrade on. */
+  /** WebSockets without a signed-in user, per IP address (an IPv6 one by its /64), from the upgrade on. */
   readonly anonymousSockets: Slots;
   /** WebSockets per signed-in user. */
   readonly userSockets: Slots;

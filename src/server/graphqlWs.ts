@@ -10,6 +10,7 @@ import {
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
 import { ANONYMOUS, authenticate, unauthenticatedMessage, type Authentication } from "../auth/authenticate.js";
+import { clientKey } from "../auth/rateLimits.js";
 import type { Database } from "../db/database.js";
 import { UserError, type ErrorCode } from "../errors.js";
 import { coerceError } from "../lib.js";
@@ -59,7 +60,8 @@ export function attachGraphqlWs(
   const live = new WeakMap<WebSocket, LiveSocket>();
   // registered before graphql-ws's own listener, so every socket has its LiveSocket first
   wss.on("connection", (socket, request) => {
-    live.set(socket, new LiveSocket(socket, request.socket.remoteAddress ?? "", sessions, limits));
+    // keyed as the rate limits key clients: an IPv6 client by its /64, which it usually has whole
+    live.set(socket, new LiveSocket(socket, clientKey({ req: request }), sessions, limits));
   });
   const graphqlWs = useServer<Record<string, unknown> | undefined, Extra>(
     {
@@ -153,13 +155,13 @@ class LiveSocket {
 
   constructor(
     private readonly socket: WebSocket,
-    ip: string,
+    address: string,
     private readonly sessions: LiveSessions,
     private readonly limits: ConnectionLimits,
   ) {
     socket.once("close", () => this.dispose());
     // counted from the upgrade on: sockets that never send connection_init count too
-    this.slot = limits.anonymousSockets.take(ip);
+    this.slot = limits.anonymousSockets.take(address);
     if (this.slot) this.armIdleTimer();
     else this.closeWith(CLOSE_CODES.tooManySockets);
   }
