@@ -73,7 +73,8 @@ export const ERROR_CODES = {
   },
   QUERY_TOO_COMPLEX: {
     statuses: [400],
-    description: "a query past the depth, alias, directive or cost limits (a connection's `first` multiplies its cost)",
+    description:
+      "a query past the token, nesting, depth, alias, directive or cost limits (a connection's `first` multiplies the cost of what it selects)",
   },
   DATABASE_BUSY: {
     statuses: [503],

@@ -1,12 +1,5 @@
 import type { Server } from "node:http";
-import {
-  getOperationAST,
-  GraphQLError,
-  OperationTypeNode,
-  parse,
-  type DocumentNode,
-  type ExecutionArgs,
-} from "graphql";
+import { getOperationAST, GraphQLError, OperationTypeNode, type DocumentNode, type ExecutionArgs } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
 import { ANONYMOUS, authenticate, unauthenticatedMessage, type Authentication } from "../auth/authenticate.js";
@@ -17,6 +10,7 @@ import { coerceError } from "../lib.js";
 import type { LiveSessions } from "../realtime/liveSessions.js";
 import { CLOSE_CODES } from "./closeCodes.js";
 import type { ConnectionLimits, Release } from "./connectionLimits.js";
+import { parseQuery } from "./useQueryLimits.js";
 import type { Yoga } from "./yoga.js";
 
 /** Largest WebSocket message we accept; GraphQL operations are small. */
@@ -96,12 +90,12 @@ export function attachGraphqlWs(
           auth,
         });
         // over HTTP Yoga gives these errors their codes; here they would close the socket (parse) or
-        // reach the client without one. graphql's own parse, not the enveloped one: Yoga's parser
+        // reach the client without one. Our parser (useQueryLimits.ts), not the enveloped one: Yoga's parser
         // cache keeps a failed parse's error by query text and hands that same object to later HTTP
         // requests, which then lack the code Yoga adds only when HTTP parsed it first
         let document: DocumentNode;
         try {
-          document = parse(payload.query);
+          document = parseQuery(payload.query);
         } catch (caught) {
           const err = coerceError(caught);
           if (!(err instanceof GraphQLError)) throw err;

@@ -1,5 +1,4 @@
 import { createYoga, maskError, type YogaServerInstance } from "graphql-yoga";
-import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { authenticate, type Authentication } from "../auth/authenticate.js";
 import type { Config } from "../config.js";
@@ -10,9 +9,11 @@ import type { LiveSessions } from "../realtime/liveSessions.js";
 import type { Context } from "../schema/context.js";
 import { schema } from "../schema/index.js";
 import type { ConnectionLimits } from "./connectionLimits.js";
+import { corsPolicy, createSecurityHeaders } from "./securityHeaders.js";
 import { useCsrfHeader } from "./useCsrfHeader.js";
 import { useSseStreams } from "./useSseStreams.js";
 import { MULTIPART_ROOM_BYTES, useUploads } from "./useUploads.js";
+import { useQueryLimits } from "./useQueryLimits.js";
 import { useVariableErrors } from "./useVariableErrors.js";
 import { useRequestBudget } from "./useRequestBudget.js";
 
@@ -38,6 +39,7 @@ export function createGraphQL(
   sessions: LiveSessions,
   limits: ConnectionLimits,
 ): Yoga {
+  const securityHeaders = createSecurityHeaders();
   return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: "/graphql",
@@ -48,6 +50,8 @@ export function createGraphQL(
       useCsrfHeader(),
       useUploads(config.maxUploadBytes),
       useVariableErrors(),
+      useQueryLimits(),
+      securityHeaders.plugin,
       useSseStreams(sessions, limits),
       useRequestBudget(db.pool, config.requestBudgetPerMinute),
     ],
@@ -55,7 +59,10 @@ export function createGraphQL(
     maxRequestBodySize: config.maxUploadBytes + MULTIPART_ROOM_BYTES,
     graphiql: { subscriptionsProtocol: "WS", title: "xls-importer" },
     // GraphiQL with its code inlined: the default page loads it from a CDN, out of reach on a closed network
-    renderGraphiQL,
+    renderGraphiQL: securityHeaders.renderGraphiQL,
+    cors: corsPolicy(config.corsOrigins),
+    // the cost limit reads each request's variables, so one document's validation is not one result
+    parserAndValidationCache: { validationCache: false },
     logging: {
       debug: (...args) => logger.debug({ yoga: args }, "yoga"),
       info: (...args) => logger.info({ yoga: args }, "yoga"),
