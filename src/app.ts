@@ -105,7 +105,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       disposers.push(() =>
         drainWorker(started, stopping ?? started.stop(), {
           graceSeconds: config.shutdownGraceSeconds,
-          pool: db.pool,
+          pool: db.worker.pool,
           poolIds,
           logger,
         }),

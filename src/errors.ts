@@ -78,7 +78,12 @@ export const ERROR_CODES = {
   },
   DATABASE_BUSY: {
     statuses: [503],
-    description: "every database connection of the API process stayed busy for `DATABASE_POOL_WAIT_SECONDS`; try again",
+    description:
+      "every database connection of the API process stayed busy for `DATABASE_POOL_WAIT_SECONDS`; try again (`/readyz` answers it too, as `pool busy`, while requests wait for one)",
+  },
+  DATABASE_UNREACHABLE: {
+    statuses: [503],
+    description: "`/readyz` only: the database does not answer (`database unreachable`)",
   },
   NOT_READY: {
     statuses: [409],

@@ -6,6 +6,7 @@ import type { Config } from "../config.js";
 import { PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../logger.js";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embeddedPostgres.js";
+import { UserError } from "../errors.js";
 import { coerceError } from "../lib.js";
 import { migrate } from "./migrate.js";
 
@@ -14,18 +15,64 @@ export { PrismaClient };
 /** The database the embedded PostgreSQL holds our data in. */
 const EMBEDDED_DATABASE = "xls_importer";
 
-/** A migrated database and the connections every part of the service shares. */
+/**
+ * Connections of the uploads' pool. Each upload takes one only for a moment per 1 MiB chunk (and
+ * for the transaction that ends it), so a few carry many uploads at once.
+ */
+const UPLOAD_POOL_SIZE = 4;
+
+/** How long `/readyz` waits for `select 1` before calling the database unreachable. */
+const READY_TIMEOUT_MS = 2_000;
+
+/** What `/readyz` reports: see {@link Database.readiness}. */
+export type Readiness = "ready" | "database unreachable" | "pool busy";
+
+/**
+ * A migrated database and the pools of this process. Each part has a bounded pool of its own, so
+ * none can starve another: slow uploads do not hold the API's connections, and the worker's long
+ * import transactions neither hold them nor are cut short by the API's statement timeout. (The
+ * job-events listener holds a client of its own, see jobEvents.ts.)
+ */
 export interface Database {
   url: string;
-  /** Pool for graphile-worker and raw SQL. */
+  /**
+   * The API's pool (GraphQL, downloads): `DATABASE_POOL_SIZE` connections, each statement and idle
+   * transaction cut at `STATEMENT_TIMEOUT_SECONDS`; a wait for a connection past
+   * `DATABASE_POOL_WAIT_SECONDS` fails with {@link DatabaseBusyError}.
+   */
   pool: pg.Pool;
+  /** Prisma on the API's pool. */
   prisma: PrismaClient;
+  /** The uploads' pool: the same timeouts as the API's, {@link UPLOAD_POOL_SIZE} connections. */
+  uploadPool: pg.Pool;
+  /**
+   * graphile-worker's runner and the tasks: two connections per concurrent job (its transaction
+   * and its progress updates) and a few for the runner, heartbeat and cron; no statement timeout,
+   * as an import is one long transaction, and no wait timeout, as a job waits its turn.
+   */
+  worker: { pool: pg.Pool; prisma: PrismaClient };
+  /**
+   * Whether the API can serve: the database answers `select 1` on a connection of its own (so the
+   * check never queues behind a busy pool), and no request is waiting for one of the API's.
+   */
+  readiness(): Promise<Readiness>;
   dispose(): Promise<void>;
   /**
    * Resolves if the embedded PostgreSQL exits by itself (killed, crashed) rather than through
    * `dispose`: this process cannot serve without it, and does not restart it.
    */
   lost: Promise<void> | undefined;
+}
+
+/**
+ * DATABASE_BUSY, 503 over HTTP: every connection of a pool stayed busy for the whole wait. Thrown
+ * by the pool's `connect` (and so by queries and Prisma, which pass it on unchanged).
+ */
+export class DatabaseBusyError extends UserError {
+  constructor(waitSeconds: number) {
+    super("DATABASE_BUSY", `The service is busy: no database connection came free within ${waitSeconds} s. Try again.`);
+    this.extensions.http = { status: 503 };
+  }
 }
 
 /**
@@ -50,7 +97,7 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
   try {
     await migrateDatabase(url, logger);
     let disposing = false;
-    const db = connect(url, logger, async () => {
+    const { db, pools } = connect(url, config, logger, async () => {
       disposing = true;
       await embedded?.stop();
     });
@@ -58,7 +105,7 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
     const lost = embedded?.exited.then(() => {
       if (disposing) return never;
       // we do not restart it, so waiting for it would only slow the shutdown that follows
-      (db.pool as PatientPool).stopWaiting();
+      for (const pool of pools) pool.stopWaiting();
     });
     return { ...db, lost };
   } catch (err) {
@@ -73,23 +120,59 @@ export async function migrateDatabase(url: string, logger: Logger): Promise<void
   await runMigrations({ connectionString: url });
 }
 
-/** Opens the shared pool and Prisma client on the (migrated) database at `url`. */
-function connect(url: string, logger: Logger, onDispose: () => Promise<void>): Omit<Database, "lost"> {
-  const pool = new PatientPool({ connectionString: url, max: 20 }, logger);
-  // an idle client's connection dropping (say, a PostgreSQL restart) must not crash the process
-  pool.on("error", (err) => logger.warn({ err }, "idle database connection failed"));
-  pool.on("connect", (client) => client.on("error", (err) => logger.warn({ err }, "database connection failed")));
+/** Opens the pools and Prisma clients on the (migrated) database at `url`; none connects until used. */
+function connect(
+  url: string,
+  config: Config,
+  logger: Logger,
+  onDispose: () => Promise<void>,
+): { db: Omit<Database, "lost">; pools: PatientPool[] } {
+  const timeoutMs = config.statementTimeoutSeconds * 1000;
+  const bounded = { statement_timeout: timeoutMs, idle_in_transaction_session_timeout: timeoutMs };
+  const waitSeconds = config.databasePoolWaitSeconds;
+  const pool = new PatientPool(
+    { connectionString: url, max: config.databasePoolSize, ...bounded },
+    logger,
+    waitSeconds,
+  );
+  const uploadPool = new PatientPool({ connectionString: url, max: UPLOAD_POOL_SIZE, ...bounded }, logger, waitSeconds);
+  const workerPool = new PatientPool({ connectionString: url, max: config.workerConcurrency * 2 + 4 }, logger);
+  const pools = [pool, uploadPool, workerPool];
+  for (const each of pools) {
+    // an idle client's connection dropping (say, a PostgreSQL restart) must not crash the process
+    each.on("error", (err) => logger.warn({ err }, "idle database connection failed"));
+    each.on("connect", (client) => client.on("error", (err) => logger.warn({ err }, "database connection failed")));
+  }
+  const probe = new pg.Pool({
+    connectionString: url,
+    max: 1,
+    connectionTimeoutMillis: READY_TIMEOUT_MS,
+    query_timeout: READY_TIMEOUT_MS,
+  });
+  probe.on("error", () => undefined); // the next check reports it
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-  return {
+  const workerPrisma = new PrismaClient({ adapter: new PrismaPg(workerPool) });
+  const db: Omit<Database, "lost"> = {
     url,
     pool,
     prisma,
+    uploadPool,
+    worker: { pool: workerPool, prisma: workerPrisma },
+    async readiness() {
+      try {
+        await probe.query("select 1");
+      } catch {
+        return "database unreachable";
+      }
+      return pool.waitingCount > 0 ? "pool busy" : "ready";
+    },
     async dispose() {
-      await prisma.$disconnect();
-      await pool.end();
+      await Promise.all([prisma.$disconnect(), workerPrisma.$disconnect()]);
+      await Promise.all([...pools, probe].map((each) => each.end()));
       await onDispose();
     },
   };
+  return { db, pools };
 }
 
 /** How long a new connection is retried while the database cannot be reached (a restart, a failover). */
@@ -132,6 +215,10 @@ function unavailable(err: unknown): boolean {
  *
  * A query on a connection that is open when the server goes away still fails: it may have been
  * half done, and only its caller knows whether to retry it (a job is retried by graphile-worker).
+ *
+ * A server that is merely busy is another matter: given `waitSeconds`, a wait for a connection
+ * while all of them are in use ends after that long with {@link DatabaseBusyError}, so a request
+ * is answered at once rather than queued behind every other one.
  */
 class PatientPool extends pg.Pool {
   /**
@@ -145,8 +232,11 @@ class PatientPool extends pg.Pool {
   constructor(
     config: pg.PoolConfig,
     private readonly logger: Logger,
+    private readonly waitSeconds?: number,
   ) {
-    super(config);
+    // pg-pool times out both a wait in its queue and a connection attempt with this; the latter is
+    // one more way of the server being unreachable, which is waited out below
+    super(waitSeconds === undefined ? config : { ...config, connectionTimeoutMillis: waitSeconds * 1000 });
   }
 
   override connect(): Promise<pg.PoolClient>;
@@ -180,6 +270,10 @@ class PatientPool extends pg.Pool {
         }
         return client;
       } catch (err) {
+        // pg-pool's words for a wait in its queue that timed out
+        if (this.waitSeconds !== undefined && coerceError(err).message === "timeout exceeded when trying to connect") {
+          throw new DatabaseBusyError(this.waitSeconds);
+        }
         if (!unavailable(err) || this.ending || !this.patient || Date.now() - started >= RECONNECT_WINDOW_MS) {
           throw err;
         }

@@ -1,33 +1,29 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Config } from "../config.js";
-import type { Database } from "../db/database.js";
+import type { Database, Readiness } from "../db/database.js";
+import type { ErrorCode } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { matchDownload, serveDownload } from "./downloads.js";
 import { isWebPath, serveWebPage } from "./webPages.js";
 import type { Yoga } from "./yoga.js";
 
-/** How long `/readyz` waits for `select 1` before calling the database unreachable. */
-const READY_TIMEOUT_MS = 2_000;
+/** How long past the upload deadline a request may still be arriving before the connection is cut. */
+const REQUEST_TIMEOUT_MARGIN_SECONDS = 30;
+
+/** What `/readyz` answers when not ready, as the body of a download's error would say it. */
+const READINESS_ERRORS = {
+  "database unreachable": { code: "DATABASE_UNREACHABLE", message: "The database does not answer." },
+  "pool busy": { code: "DATABASE_BUSY", message: "Requests are waiting for a database connection." },
+} satisfies Record<Exclude<Readiness, "ready">, { code: ErrorCode; message: string }>;
 
 function sendJson(res: ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
   res.end(JSON.stringify(body));
 }
 
-async function databaseReachable(db: Database): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), READY_TIMEOUT_MS)));
-  try {
-    return await Promise.race([db.pool.query("select 1").then(() => true), timeout]);
-  } catch {
-    return false;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /**
- * The HTTP server: `/healthz` (the process is alive), `/readyz` (the database answers), file
+ * The HTTP server: `/healthz` (the process is alive), `/readyz` ("ready", or 503 "database
+ * unreachable" or "pool busy"; see {@link Database.readiness}), file
  * downloads (`/exports/:id/download`, `/imports/:id/errors.xlsx`), GraphQL at `/graphql`, and
  * the web page's paths (see webPages.ts). Logs one line per request.
  */
@@ -35,9 +31,9 @@ export function createHttpServer(
   yoga: Yoga,
   db: Database,
   logger: Logger,
-  config: Pick<Config, "signingSecret" | "uploadIdleTimeoutSeconds">,
+  config: Pick<Config, "signingSecret" | "uploadIdleTimeoutSeconds" | "uploadDeadlineSeconds">,
 ): Server {
-  return createServer((req: IncomingMessage, res: ServerResponse) => {
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const started = process.hrtime.bigint();
     const path = (req.url ?? "/").split("?")[0];
     res.once("finish", () => {
@@ -46,9 +42,13 @@ export function createHttpServer(
     });
     if (path === "/healthz") return sendJson(res, 200, { status: "ok" });
     if (path === "/readyz") {
-      void databaseReachable(db).then((ok) =>
-        sendJson(res, ok ? 200 : 503, { status: ok ? "ready" : "database unreachable" }),
-      );
+      void db
+        .readiness()
+        .then((status) =>
+          status === "ready"
+            ? sendJson(res, 200, { status })
+            : sendJson(res, 503, { status, error: READINESS_ERRORS[status] }),
+        );
       return;
     }
     const download = matchDownload(path ?? "/");
@@ -56,4 +56,8 @@ export function createHttpServer(
     if (isWebPath(path ?? "/")) return void serveWebPage(req, res, path ?? "/", logger);
     void yoga(req, res);
   });
+  // a request still arriving past the upload deadline (Node's default cuts every request at 300 s,
+  // uploads allowed longer included) is cut, whatever it is; uploads' own timeouts answer first
+  server.requestTimeout = (config.uploadDeadlineSeconds + REQUEST_TIMEOUT_MARGIN_SECONDS) * 1000;
+  return server;
 }

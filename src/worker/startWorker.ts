@@ -40,22 +40,23 @@ export async function startWorker(config: Config, db: Database, logger: Logger):
   const workerIds: string[] = [];
   events.on("pool:create", ({ workerPool }) => workerIds.push(workerPool.id));
 
+  const { pool, prisma } = db.worker;
   const runner = await run({
-    pgPool: db.pool,
+    pgPool: pool,
     concurrency: config.workerConcurrency,
     noHandleSignals: true,
     logger: workerLogger(logger),
     events,
-    taskList: taskList({ pool: db.pool, prisma: db.prisma, config, logger }),
+    taskList: taskList({ pool, prisma, config, logger }),
     crontab,
   });
 
   const heartbeat = startHeartbeat({
-    pool: db.pool,
+    pool,
     logger,
     workerIds,
     intervalMs: Math.min(config.workerDeadAfterSeconds / 3, MAX_BEAT_SECONDS) * 1000,
-    afterBeat: async () => void (await sweepDeadWorkers({ pool: db.pool, config, logger })),
+    afterBeat: async () => void (await sweepDeadWorkers({ pool, config, logger })),
   });
   // a pool that ends runs no more jobs: its heartbeat stops, so the sweep hands its jobs on
   runner.promise.then(
