@@ -3,6 +3,7 @@ import type pg from "pg";
 import type { Config } from "../src/config.js";
 import type { PrismaClient } from "../src/db/database.js";
 import type { Logger } from "../src/logger.js";
+import { deleteAbandonedUploads } from "./deleteAbandonedUploads.js";
 import { deleteExpiredExports } from "./deleteExpiredExports.js";
 import { deleteFailedImportFiles } from "./deleteFailedImportFiles.js";
 import { generateExport } from "./generateExport.js";
@@ -21,6 +22,7 @@ export interface TaskDeps {
 /** Every task, keyed by its identifier (= its file name). */
 export function taskList(deps: TaskDeps): TaskList {
   return {
+    deleteAbandonedUploads: deleteAbandonedUploads(deps),
     deleteExpiredExports: deleteExpiredExports(deps),
     deleteFailedImportFiles: deleteFailedImportFiles(deps),
     generateExport: generateExport(deps),
@@ -34,6 +36,7 @@ export function taskList(deps: TaskDeps): TaskList {
 export const crontab = [
   "0 * * * * purgeExpiredSessions ?max=1",
   "*/5 * * * * purgeRateLimits ?max=1",
+  "*/5 * * * * deleteAbandonedUploads ?max=1",
   "*/15 * * * * deleteExpiredExports ?max=1",
   "*/15 * * * * deleteFailedImportFiles ?max=1",
 ].join("\n");

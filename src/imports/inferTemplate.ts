@@ -14,7 +14,8 @@ import { type ReadLimits, readLimits } from "../spreadsheet/limits.js";
 import { readRows, type SheetInfo } from "../spreadsheet/readRows.js";
 import type { JsonValue, TemplateColumn } from "../spreadsheet/types.js";
 import { fileReaders } from "./parseProcess.js";
-import { fileTooLarge, uploadInspector } from "./uploadInspector.js";
+import { fileTooLarge, uploadError, uploadInspector } from "./uploadInspector.js";
+import { receiveUpload, timedUpload } from "./uploadLimits.js";
 
 /** A template proposed for a sample file; nothing of it is saved. */
 export interface InferredTemplate {
@@ -77,28 +78,28 @@ const MAX_HEADER_LENGTH = 200;
  * columns, so only the first that many header cells are proposed (a sheet can be 16,384 wide) and a
  * header is cut to {@link MAX_HEADER_LENGTH} characters: createImportTemplate accepts the proposal.
  *
- * The upload gets the same checks as startImport's, on the bytes read: the size limit and the
- * file type (a zip must hold a workbook; that is only known when the whole zip went by).
+ * The upload gets the same checks as startImport's, on the bytes read: the size limit, the file
+ * type (a zip must hold a workbook; that is only known when the whole zip went by), and the idle
+ * timeout and deadline. No database connection is held meanwhile.
  *
- * @throws {UserError} UNSUPPORTED_FILE_TYPE, FILE_TOO_LARGE, or BAD_USER_INPUT for an empty,
- *   damaged or header-less file or an unknown sheet, each with a sentence for the uploader.
+ * @throws {UserError} UNSUPPORTED_FILE_TYPE, FILE_TOO_LARGE, UPLOAD_TIMEOUT, or BAD_USER_INPUT
+ *   for an empty, damaged or header-less file or an unknown sheet, each with a sentence for the
+ *   uploader.
  */
 export async function inferTemplate(
   { config }: { config: Config },
   upload: Promise<FileUpload>,
   options: InferOptions,
 ): Promise<InferredTemplate> {
-  const file = await upload;
   let stream: Readable | undefined;
   try {
+    const file = await receiveUpload(upload, config);
     // throws if the upload already failed, say, when the whole request arrived before this point
     const body = (stream = file.createReadStream());
     // the file is read in a process of its own, whose memory is capped (see parseProcess.ts)
-    return await fileReaders(config.parseMemoryMb).sample(
-      () => Readable.from(inspected(body, config.maxUploadBytes)),
-      options,
-      { maxUncompressedBytes: config.maxUncompressedBytes },
-    );
+    return await fileReaders(config.parseMemoryMb).sample(() => Readable.from(inspected(body, config)), options, {
+      maxUncompressedBytes: config.maxUncompressedBytes,
+    });
   } catch (caught) {
     throw toUserError(caught, config.maxUploadBytes);
   } finally {
@@ -151,24 +152,20 @@ export async function readSample(
 }
 
 /**
- * The upload's bytes, checked as they go by as startImport checks them; once the upload has been
- * read to its end, the zip verdict too.
+ * The upload's bytes, checked as they go by as startImport checks them (size, type, idle timeout
+ * and deadline); once the upload has been read to its end, the zip verdict too.
  */
-async function* inspected(upload: Readable, maxBytes: number): AsyncGenerator<Buffer, void, undefined> {
-  const inspector = uploadInspector(maxBytes);
+async function* inspected(upload: Readable, config: Config): AsyncGenerator<Buffer, void, undefined> {
+  const inspector = uploadInspector(config.maxUploadBytes);
   let offset = 0;
-  try {
-    for await (const chunk of upload as AsyncIterable<Buffer>) {
-      inspector.inspect(chunk, offset);
-      offset += chunk.length;
-      yield chunk;
-    }
-    // busboy cuts a stream past its limit short and says so only here
-    if ((upload as { truncated?: boolean }).truncated) throw fileTooLarge(maxBytes);
-    inspector.finish();
-  } finally {
-    upload.destroy();
+  for await (const chunk of timedUpload(upload, config)) {
+    inspector.inspect(chunk, offset);
+    offset += chunk.length;
+    yield chunk;
   }
+  // busboy cuts a stream past its limit short and says so only here
+  if ((upload as { truncated?: boolean }).truncated) throw fileTooLarge(config.maxUploadBytes);
+  inspector.finish();
 }
 
 /** How many non-blank rows at the top may hold the header, below titles and notes. */
@@ -340,8 +337,5 @@ function toUserError(caught: unknown, maxBytes: number): Error {
       caught.message,
     );
   }
-  const err = coerceError(caught);
-  // graphql-upload-minimal fails the stream (or createReadStream) with a 413 past its maxFileSize
-  if ((err as { status?: number }).status === 413) return fileTooLarge(maxBytes);
-  return err;
+  return uploadError(coerceError(caught), maxBytes);
 }

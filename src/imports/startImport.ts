@@ -6,14 +6,21 @@ import type { Import, ImportTemplate } from "../generated/prisma/client.js";
 import { enqueueJob } from "../jobs/enqueueJob.js";
 import { coerceError } from "../lib.js";
 import type { ImportOptions } from "./importOptions.js";
-import { storeFile } from "../storage/fileStore.js";
-import { fileTooLarge, uploadInspector } from "./uploadInspector.js";
+import { writeUpload } from "../storage/fileStore.js";
+import { fileTooLarge, uploadError, uploadInspector } from "./uploadInspector.js";
+import { beginUpload, quotaCheck, receiveUpload, timedUpload } from "./uploadLimits.js";
 
 /**
- * Stores an uploaded spreadsheet and queues its import: the file, the `Import` (PENDING, QUEUED)
- * with a snapshot of `template` (its columns and locale, which later runs read however the
- * template changes) and its graphile-worker job are written in one transaction. Returns the import as written as
+ * Stores an uploaded spreadsheet and queues its import. Returns the import (PENDING, QUEUED) as
  * soon as the upload has been received; nothing is parsed here.
+ *
+ * The upload streams into an unfinished stored file, one chunk per short statement on the uploads'
+ * pool (see beginUpload and writeUpload), so a slow client holds no connection and no transaction.
+ * Then one short transaction marks the file finished and writes the `Import`, with a snapshot of
+ * `template` (its columns and locale, which later runs read however the template changes), and its
+ * graphile-worker job. An upload that fails (too large, not a spreadsheet, too slow, over quota,
+ * the client gone) has its file deleted at once; one whose process died is swept later (see
+ * tasks/deleteAbandonedUploads.ts).
  */
 export async function startImport(
   { db, config }: { db: Database; config: Config },
@@ -22,17 +29,29 @@ export async function startImport(
   upload: Promise<FileUpload>,
   options: ImportOptions,
 ): Promise<Import> {
-  const file = await upload;
   let stream: ReturnType<FileUpload["createReadStream"]> | undefined;
+  let fileId: string | undefined;
   try {
+    const file = await receiveUpload(upload, config);
     // throws if the upload already failed, say, when the whole request arrived before this point
     stream = file.createReadStream();
-    const body = stream;
-    return await withTransaction(db.pool, async (tx) => {
-      const inspector = uploadInspector(config.maxUploadBytes);
-      const stored = await storeFile(tx, userId, body, inspector.inspect);
-      if ((body as { truncated?: boolean }).truncated) throw fileTooLarge(config.maxUploadBytes);
-      const kind = inspector.finish();
+    fileId = await beginUpload(db.uploadPool, userId, config);
+    const inspector = uploadInspector(config.maxUploadBytes);
+    const size = await writeUpload(
+      db.uploadPool,
+      fileId,
+      timedUpload(stream, config),
+      inspector.inspect,
+      quotaCheck(db.uploadPool, userId, config.maxStoredBytesPerUser),
+    );
+    if ((stream as { truncated?: boolean }).truncated) throw fileTooLarge(config.maxUploadBytes);
+    const kind = inspector.finish();
+    const finishedId = fileId;
+    return await withTransaction(db.uploadPool, async (tx) => {
+      const { rowCount } = await tx.query("update stored_files set finished = true where id = $1 and not finished", [
+        finishedId,
+      ]);
+      if (rowCount !== 1) throw new Error(`The upload's stored file ${finishedId} is gone (swept as abandoned?).`);
       const {
         rows: [created],
       } = await tx.query<{ id: string }>(
@@ -43,9 +62,9 @@ export async function startImport(
           userId,
           template.id,
           file.filename.slice(0, 255) || "upload",
-          stored.size,
+          size,
           kind,
-          stored.fileId,
+          finishedId,
           JSON.stringify(options),
           JSON.stringify(template.columns),
           template.decimalSeparator,
@@ -56,9 +75,12 @@ export async function startImport(
     });
   } catch (caught) {
     stream?.destroy();
-    const err = coerceError(caught);
-    // graphql-upload-minimal fails the stream (or createReadStream) with a 413 past its maxFileSize
-    if ((err as { status?: number }).status === 413) throw fileTooLarge(config.maxUploadBytes);
-    throw err;
+    // if this fails too (the database is gone), the sweep deletes the file later
+    if (fileId) {
+      await db.uploadPool
+        .query("delete from stored_files where id = $1 and not finished", [fileId])
+        .catch(() => undefined);
+    }
+    throw uploadError(coerceError(caught), config.maxUploadBytes);
   }
 }

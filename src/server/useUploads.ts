@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { GraphQLError } from "graphql";
 import { createGraphQLError, type GraphQLParams, type Plugin } from "graphql-yoga";
 import { processRequest } from "graphql-upload-minimal";
-import type { ErrorCode } from "../errors.js";
-import { fileTooLarge } from "../imports/uploadInspector.js";
+import { fileTooLarge, uploadError } from "../imports/uploadInspector.js";
 import { coerceError } from "../lib.js";
 
 /** The largest `operations` or `map` part of a multipart request. */
@@ -24,7 +24,10 @@ export const MULTIPART_ROOM_BYTES = 2 * MAX_FIELD_BYTES + 64 * 1024;
  * truncates the stream, so it gets one byte more than the real limit: the resolver then sees the
  * extra byte and refuses the file.
  */
-export function useUploads(maxUploadBytes: number): Plugin<{ req?: IncomingMessage; res?: ServerResponse }> {
+export function useUploads(
+  maxUploadBytes: number,
+  idleSeconds: number,
+): Plugin<{ req?: IncomingMessage; res?: ServerResponse }> {
   return {
     onRequestParse({ request, serverContext, setRequestParser }) {
       const type = request.headers.get("content-type") ?? "";
@@ -36,17 +39,37 @@ export function useUploads(maxUploadBytes: number): Plugin<{ req?: IncomingMessa
         throw createGraphQLError(refused.message, { extensions: { ...refused.extensions, http: { status: 413 } } });
       }
       setRequestParser(async () => {
+        // until the operations and map have arrived, a client that stops sending is answered 408
+        // (the resolvers time out the file itself); the socket is read all along, so its
+        // inactivity is the client's
+        let onTimeout: (() => void) | undefined;
+        const stalled = new Promise<never>((_resolve, reject) => {
+          onTimeout = () => {
+            const message = `The request stopped: nothing arrived for ${idleSeconds} s.`;
+            reject(createGraphQLError(message, { extensions: { code: "UPLOAD_TIMEOUT", http: { status: 408 } } }));
+            // the rest of the request is not read: the connection closes once answered
+            res.once("finish", () => req.destroy());
+          };
+        });
+        req.setTimeout(idleSeconds * 1000, onTimeout);
         try {
           const limits = { maxFileSize: maxUploadBytes + 1, maxFieldSize: MAX_FIELD_BYTES, maxFiles: 1 };
-          return (await processRequest(req, res, limits)) as GraphQLParams;
+          return (await Promise.race([processRequest(req, res, limits), stalled])) as GraphQLParams;
         } catch (caught) {
+          if (caught instanceof GraphQLError) throw caught;
           const err = coerceError(caught);
-          // graphql-upload-minimal's HttpErrors carry a status: 413 past its limits, else 400
+          // graphql-upload-minimal's HttpErrors carry a status: 413 past its limits, else 400;
+          // busboy's own errors (a damaged body) none
           const status = (err as { status?: number }).status === 413 ? 413 : 400;
-          const code: ErrorCode = status === 413 ? "REQUEST_ENTITY_TOO_LARGE" : "BAD_REQUEST";
-          throw createGraphQLError(`Invalid multipart request: ${err.message}`, {
-            extensions: { code, http: { status } },
-          });
+          const refused = uploadError(err, maxUploadBytes);
+          const { message, extensions } =
+            refused instanceof GraphQLError
+              ? refused
+              : { message: `Invalid multipart request: ${err.message}`, extensions: { code: "BAD_REQUEST" } };
+          throw createGraphQLError(message, { extensions: { ...extensions, http: { status } } });
+        } finally {
+          req.setTimeout(0);
+          if (onTimeout) req.off("timeout", onTimeout);
         }
       });
     },

@@ -48,7 +48,7 @@ export function createGraphQL(
     // header cannot be sent that way, so requiring one on such requests stops CSRF
     plugins: [
       useCsrfHeader(),
-      useUploads(config.maxUploadBytes),
+      useUploads(config.maxUploadBytes, config.uploadIdleTimeoutSeconds),
       useVariableErrors(),
       useQueryLimits(),
       securityHeaders.plugin,
