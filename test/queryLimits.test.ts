@@ -141,6 +141,28 @@ describe("one document's limits", () => {
     }
   });
 
+  it("refuses the same over SSE, in the stream's one event", async () => {
+    const queries = {
+      nesting: `subscription {${"myJobs{".repeat(10_000)}id${"}".repeat(10_000)}}`,
+      directives: `subscription { myJobs { ${"id @include(if: true) ".repeat(MAX_DIRECTIVES + 1)} } }`,
+    };
+    for (const [limit, query] of Object.entries(queries)) {
+      const response = await fetch(t.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "text/event-stream", authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query }),
+      });
+      const events = (await response.text()).split("\n").filter((line) => line.startsWith("data: {"));
+      expect(events).toHaveLength(1);
+      const event = JSON.parse(events[0]!.slice("data: ".length)) as Pick<Answer, "data" | "errors">;
+      expect({ limit, codes: codes(event), data: event.data }).toEqual({
+        limit,
+        codes: ["QUERY_TOO_COMPLEX"],
+        data: undefined,
+      });
+    }
+  });
+
   it("answers a syntax error with 400 GRAPHQL_PARSE_FAILED over HTTP and as an error message over graphql-ws", async () => {
     const answer = await post("{ me { email }");
     expect(answer.status).toBe(400);
