@@ -46,8 +46,9 @@ export const MAX_NESTING = 64;
 /**
  * Depth of fields in an operation, fragments flattened. The deepest web page operation has 5
  * (`job > errors > edges > node > rowNumber`), a records page under a list of imports 7.
- * Introspection under `__schema` is not counted: graphql-js already caps how deep its recursive
- * fields (`fields`, `ofType`…) may go, and GraphiQL's own query reaches 15.
+ * Introspection under `__schema` is not counted: graphql-js already caps how deep its lists that
+ * lead back to types (`fields`, `interfaces`, `possibleTypes`, `inputFields`) may nest, and
+ * GraphiQL's own query reaches 15 through `ofType`.
  */
 export const MAX_DEPTH = 12;
 
