@@ -185,7 +185,7 @@ export function machine(postgresVersion: string) {
   };
 }
 
-const commit = () => execFileSync("git", ["rev-parse", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
+const git = (...args: string[]) => execFileSync("git", args, { cwd: ROOT, encoding: "utf8" }).trim();
 
 /** Writes bench/results/<scenario>.json: the measurements with the commit, the date and the machine. */
 export function writeResult(scenario: string, postgresVersion: string, measured: object): void {
@@ -193,7 +193,9 @@ export function writeResult(scenario: string, postgresVersion: string, measured:
   fs.mkdirSync(dir, { recursive: true });
   const result = {
     scenario,
-    commit: commit(),
+    commit: git("rev-parse", "HEAD"),
+    // a result measured on uncommitted changes is not the commit's
+    uncommittedChanges: git("status", "--porcelain", "--untracked-files=no") !== "",
     date: new Date().toISOString(),
     machine: machine(postgresVersion),
     ...measured,
