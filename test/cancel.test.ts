@@ -237,8 +237,8 @@ describe("cancelImport", () => {
     const sub = subscribe(api.wsClient({ authorization: `Bearer ${me.token}` }), JobStatusSubscription, { id });
     await withWorker(() => waitForImport(api.database.url, id, (row) => row.status === "NEEDS_REVIEW" || isFinal(row)));
     await sub.waitFor((r) => r.data?.jobStatus.status === "NEEDS_REVIEW");
-    // what a review keeps, so that its going is seen
-    expect(await leftoversOf(id, me.id)).toEqual({ records: 0, row_errors: 1, rejected_rows: 1, stored_files: 1 });
+    // what a review keeps, so that its going is seen: the upload, and the error report of its rejected row
+    expect(await leftoversOf(id, me.id)).toEqual({ records: 0, row_errors: 1, rejected_rows: 1, stored_files: 2 });
 
     const cancelled = await api.request(CancelImport, { id }, me.token);
     expect(cancelled.errors).toBeUndefined();
