@@ -108,7 +108,7 @@ async function writeExport(reader: pg.PoolClient, tx: pg.PoolClient, found: Expo
     (chunk, offset) => {
       if (before + offset + chunk.length <= quota) return;
       throw storageQuotaExceeded(
-        `This export is larger than the ${formatBytes(quota - before)} left of your ${formatBytes(quota)} ` +
+        `This export is larger than the ${formatBytes(Math.max(0, quota - before))} left of your ${formatBytes(quota)} ` +
           "quota for stored files, so it was not stored.",
       );
     },
