@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import http from "node:http";
-import { print } from "graphql";
+import { print, type GraphQLError } from "graphql";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { runTaskNow } from "./helpers/jobs.js";
 import { orderColumns, uploadFile } from "./helpers/imports.js";
-import { startTestApp, type TestApp } from "./helpers/testApp.js";
-import { CreateTemplate, Me, SignUp, StartImport } from "./operations.js";
+import { startTestApp, wsRequest, type TestApp } from "./helpers/testApp.js";
+import { CreateTemplate, Me, MyJobsSubscription, SignUp, StartImport } from "./operations.js";
 
 const MiB = 1024 * 1024;
 const MAX_STORED_BYTES = 5 * MiB;
@@ -382,6 +382,13 @@ describe("the API's pool", () => {
   });
 
   it("answers 503 DATABASE_BUSY within DATABASE_POOL_WAIT_SECONDS when every connection stays busy, and /readyz says pool busy", async () => {
+    const socket = api.wsClient({ authorization: `Bearer ${token}` });
+    // a subscription keeps the (lazy) client connected from before the pool is held
+    const watching = socket.subscribe(
+      { query: print(MyJobsSubscription) },
+      { next: () => {}, error: () => {}, complete: () => {} },
+    );
+    expect((await wsRequest(socket, Me, {})).data?.me).not.toBeNull();
     const held = [await api.app.db.pool.connect(), await api.app.db.pool.connect()];
     try {
       const waiting = timedMe(token, api.url);
@@ -395,16 +402,22 @@ describe("the API's pool", () => {
       expect(codes(busy.body)).toEqual(["DATABASE_BUSY"]);
       expect(busy.ms).toBeGreaterThan(900);
       expect(busy.ms).toBeLessThan(2_500);
+      // over graphql-ws the operation is refused DATABASE_BUSY, and the socket stays open for the next
+      const refused = (await wsRequest(socket, Me, {}).catch((errors: unknown) => errors)) as GraphQLError[];
+      expect(refused.map((e) => e.extensions?.code)).toEqual(["DATABASE_BUSY"]);
+      expect(refused[0]!.extensions).not.toHaveProperty("http");
     } finally {
       held.forEach((client) => client.release());
     }
     expect(await readyz(apiOrigin)).toEqual({ status: 200, body: { status: "ready" } });
     expect((await timedMe(token, api.url)).body.errors).toBeUndefined();
+    expect((await wsRequest(socket, Me, {})).data?.me).not.toBeNull();
+    watching();
   });
 
   it("/readyz tells a database that takes no connections from a busy pool", async () => {
     const name = new URL(api.database.url).pathname.slice(1);
-    const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+    const admin = new pg.Client({ connectionString: inject("adminUrl") });
     await admin.connect();
     try {
       await admin.query(`alter database ${admin.escapeIdentifier(name)} allow_connections false`);

@@ -11,4 +11,6 @@ export const CLOSE_CODES = {
   idle: { code: 4408, reason: "Idle timeout" },
   /** Past `MAX_SOCKETS_PER_USER`, or `MAX_ANONYMOUS_SOCKETS_PER_IP` (counted from the upgrade on). */
   tooManySockets: { code: 4429, reason: "Too many sockets" },
+  /** No database connection came free for `connection_init` within `DATABASE_POOL_WAIT_SECONDS`: 1013 Try Again Later, which clients retry. */
+  busy: { code: 1013, reason: "Try again later: the service is busy" },
 } as const;

@@ -1,10 +1,11 @@
 import type { Server } from "node:http";
 import { getOperationAST, GraphQLError, OperationTypeNode, type DocumentNode, type ExecutionArgs } from "graphql";
-import { useServer } from "graphql-ws/use/ws";
+import type { Context as WsContext, SubscribePayload } from "graphql-ws";
+import { useServer, type Extra as WsExtra } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
 import { ANONYMOUS, authenticate, unauthenticatedMessage, type Authentication } from "../auth/authenticate.js";
 import { clientKey } from "../auth/rateLimits.js";
-import type { Database } from "../db/database.js";
+import { DatabaseBusyError, type Database } from "../db/database.js";
 import { UserError, type ErrorCode } from "../errors.js";
 import { coerceError } from "../lib.js";
 import type { LiveSessions } from "../realtime/liveSessions.js";
@@ -57,68 +58,87 @@ export function attachGraphqlWs(
     // keyed as the rate limits key clients: an IPv6 client by its /64, which it usually has whole
     live.set(socket, new LiveSocket(socket, clientKey({ req: request }), sessions, limits));
   });
+  /** Checks one operation and gets it ready to run: an array of errors refuses it. */
+  const prepare = async (
+    ctx: WsContext<Record<string, unknown> | undefined, WsExtra & Partial<Extra>>,
+    id: string,
+    payload: SubscribePayload,
+  ): Promise<EnvelopedArgs | readonly GraphQLError[]> => {
+    // graphql-ws has already counted this operation in ctx.subscriptions
+    if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+      return [
+        new UserError(
+          "TOO_MANY_SUBSCRIPTIONS",
+          `At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} operations may be open on one connection.`,
+        ),
+      ];
+    }
+    const socket = live.get(ctx.extra.socket)!;
+    if (!(await socket.sessionStands())) {
+      return [new UserError("UNAUTHENTICATED", unauthenticatedMessage({ tokenRejected: true }))];
+    }
+    const auth = await operationAuth(db, payload.extensions?.headers, ctx.extra.auth);
+    const { schema, execute, subscribe, contextFactory, validate } = yoga.getEnveloped({
+      ...ctx,
+      req: ctx.extra.request,
+      socket: ctx.extra.socket,
+      params: payload,
+      auth,
+    });
+    // over HTTP Yoga gives these errors their codes; here they would close the socket (parse) or
+    // reach the client without one. Our parser (useQueryLimits.ts), not the enveloped one: Yoga's parser
+    // cache keeps a failed parse's error by query text and hands that same object to later HTTP
+    // requests, which then lack the code Yoga adds only when HTTP parsed it first
+    let document: DocumentNode;
+    try {
+      document = parseQuery(payload.query);
+    } catch (caught) {
+      const err = coerceError(caught);
+      if (!(err instanceof GraphQLError)) throw err;
+      return [coded(err, "GRAPHQL_PARSE_FAILED")];
+    }
+    const errors = validate(schema, document);
+    if (errors.length) return errors.map((err: GraphQLError) => coded(err, "GRAPHQL_VALIDATION_FAILED"));
+    const operation = getOperationAST(document, payload.operationName);
+    if (!operation) {
+      return [new UserError("OPERATION_RESOLUTION_FAILURE", "Could not tell which operation of the document to run.")];
+    }
+    const refused = socket.open(id, operation.operation, auth);
+    if (refused) return [refused];
+    return {
+      schema,
+      operationName: payload.operationName,
+      document,
+      variableValues: payload.variables,
+      contextValue: await contextFactory(),
+      rootValue: { execute, subscribe },
+    } satisfies EnvelopedArgs;
+  };
   const graphqlWs = useServer<Record<string, unknown> | undefined, Extra>(
     {
       connectionInitWaitTimeout: CONNECTION_INIT_WAIT_MS,
       execute: (args) => (args as EnvelopedArgs).rootValue.execute(args) as never,
       subscribe: (args) => (args as EnvelopedArgs).rootValue.subscribe(args) as never,
       onConnect: async (ctx) => {
-        ctx.extra.auth = await authenticate(db.prisma, ctx.connectionParams);
+        try {
+          ctx.extra.auth = await authenticate(db.prisma, ctx.connectionParams);
+        } catch (caught) {
+          if (!(caught instanceof DatabaseBusyError)) throw caught;
+          // not a failure of the client's: 1013 (Try Again Later), which graphql-ws clients retry
+          ctx.extra.socket.close(CLOSE_CODES.busy.code, CLOSE_CODES.busy.reason);
+          return false;
+        }
         // false closes with 4403, unless the socket was closed already (then it does nothing)
         return !ctx.extra.auth.tokenRejected && live.get(ctx.extra.socket)!.signIn(ctx.extra.auth);
       },
       onSubscribe: async (ctx, id, payload) => {
-        // graphql-ws has already counted this operation in ctx.subscriptions
-        if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
-          return [
-            new UserError(
-              "TOO_MANY_SUBSCRIPTIONS",
-              `At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} operations may be open on one connection.`,
-            ),
-          ];
-        }
-        const socket = live.get(ctx.extra.socket)!;
-        if (!(await socket.sessionStands())) {
-          return [new UserError("UNAUTHENTICATED", unauthenticatedMessage({ tokenRejected: true }))];
-        }
-        const auth = await operationAuth(db, payload.extensions?.headers, ctx.extra.auth);
-        const { schema, execute, subscribe, contextFactory, validate } = yoga.getEnveloped({
-          ...ctx,
-          req: ctx.extra.request,
-          socket: ctx.extra.socket,
-          params: payload,
-          auth,
-        });
-        // over HTTP Yoga gives these errors their codes; here they would close the socket (parse) or
-        // reach the client without one. Our parser (useQueryLimits.ts), not the enveloped one: Yoga's parser
-        // cache keeps a failed parse's error by query text and hands that same object to later HTTP
-        // requests, which then lack the code Yoga adds only when HTTP parsed it first
-        let document: DocumentNode;
         try {
-          document = parseQuery(payload.query);
+          return await prepare(ctx, id, payload);
         } catch (caught) {
-          const err = coerceError(caught);
-          if (!(err instanceof GraphQLError)) throw err;
-          return [coded(err, "GRAPHQL_PARSE_FAILED")];
+          // a busy pool answers this operation DATABASE_BUSY and leaves the socket open (over HTTP, a 503)
+          if (!(caught instanceof DatabaseBusyError)) throw caught;
+          return [new UserError("DATABASE_BUSY", caught.message)];
         }
-        const errors = validate(schema, document);
-        if (errors.length) return errors.map((err: GraphQLError) => coded(err, "GRAPHQL_VALIDATION_FAILED"));
-        const operation = getOperationAST(document, payload.operationName);
-        if (!operation) {
-          return [
-            new UserError("OPERATION_RESOLUTION_FAILURE", "Could not tell which operation of the document to run."),
-          ];
-        }
-        const refused = socket.open(id, operation.operation, auth);
-        if (refused) return [refused];
-        return {
-          schema,
-          operationName: payload.operationName,
-          document,
-          variableValues: payload.variables,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
-        } satisfies EnvelopedArgs;
       },
       // called once an operation's last message is sent (or it was cancelled), and on its error
       onComplete: (ctx, id) => live.get(ctx.extra.socket)?.finish(id),
