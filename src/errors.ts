@@ -27,7 +27,7 @@ export const ERROR_CODES = {
   BAD_USER_INPUT: {
     statuses: [400],
     description:
-      "invalid input: an email, a short password, a template, a cursor, a mapping, a variable of the wrong type or missing; a job in the wrong state for the mutation (`confirmImport` of an import not in `NEEDS_REVIEW`, `cancelImport` of a finished one); a file `inferImportTemplate` cannot read (empty, damaged, no header row, unknown sheet)",
+      "invalid input: an email, a short, blank or common password, a template, a cursor, a mapping, a variable of the wrong type or missing; a job in the wrong state for the mutation (`confirmImport` of an import not in `NEEDS_REVIEW`, `cancelImport` of a finished one); a file `inferImportTemplate` cannot read (empty, damaged, no header row, unknown sheet)",
   },
   NOT_FOUND: {
     statuses: [404],
