@@ -169,6 +169,10 @@ describe("logIn and signUp, AUTH_RATE_LIMIT_PER_MINUTE=10", () => {
     ["iloveyou", "iloveyou", common],
     ["8 spaces", " ".repeat(8), blank],
     ["8 kinds of whitespace", "\t \u00a0\n\r\u2003\v\f", blank],
+    ["8 zero-width spaces", "\u200b".repeat(8), blank],
+    ["a common one with a zero-width space", "password\u200b", common],
+    ["a common one in full-width letters", "ｐａｓｓｗｏｒｄ", common],
+    ["7 letters and a joiner", "seven77\u200d", "Password must be at least 8 characters."],
     ["7 characters", "seven77", "Password must be at least 8 characters."],
     ["1,025 characters", "x".repeat(1025), "Password must be at most 1024 characters."],
   ])("refuses signUp with %s as the password, saying why", async (_name, password, message) => {

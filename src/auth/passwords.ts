@@ -43,16 +43,19 @@ function loadCommonPasswords(): Promise<ReadonlySet<string>> {
 }
 
 /**
- * Why `password` may not be a new account's, or undefined when it may: too short or long, only
- * whitespace, or on the list of the most common passwords (whatever its case, and spaces around
+ * Why `password` may not be a new account's, or undefined when it may: too long, only whitespace,
+ * fewer than 8 visible characters, or on the list of the most common passwords (whatever its case, and spaces around
  * it), which guessing attacks try first. A list, not zxcvbn's score: a person can be told why
  * exactly, and a passphrase of common words is still accepted.
  */
 export async function newPasswordProblem(password: string): Promise<string | undefined> {
-  if (password.length < MIN_PASSWORD) return `Password must be at least ${MIN_PASSWORD} characters.`;
   if (password.length > MAX_PASSWORD) return `Password must be at most ${MAX_PASSWORD} characters.`;
-  if (password.trim() === "") return "Password cannot be only spaces; choose one with letters, digits or symbols.";
-  if ((await loadCommonPasswords()).has(password.trim().toLowerCase())) {
+  // judged as a person sees it: compatibility forms folded (full-width letters, ideographic
+  // spaces), and characters that show nothing (zero-width spaces, joiners) dropped
+  const seen = password.normalize("NFKC").replace(/\p{Default_Ignorable_Code_Point}/gu, "");
+  if (seen.trim() === "") return "Password cannot be only spaces; choose one with letters, digits or symbols.";
+  if ([...seen].length < MIN_PASSWORD) return `Password must be at least ${MIN_PASSWORD} characters.`;
+  if ((await loadCommonPasswords()).has(seen.trim().toLowerCase())) {
     return "This password is one of the most common; choose another.";
   }
   return undefined;
