@@ -68,7 +68,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       disposers.push(() => jobEvents.dispose());
       const limits = new ConnectionLimits(config);
       const yoga = createGraphQL(config, db, jobEvents, logger, sessions, limits);
-      const server = createHttpServer(yoga, db, logger, config);
+      const server = createHttpServer(yoga, db, logger, config, limits);
       const ws = attachGraphqlWs(server, yoga, db, sessions, limits);
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);

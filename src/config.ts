@@ -78,6 +78,12 @@ export interface Config {
   maxSubscriptionsPerUser: number;
   /** SSE streams one user may have open at once (per API process). @default 10 */
   maxSseStreamsPerUser: number;
+  /**
+   * TCP connections one IP address may have open at once to an API process (HTTP, SSE and
+   * WebSockets alike); past it a new one is closed at once. Behind a reverse proxy every client
+   * shares the proxy's address: raise it there. @default 256
+   */
+  maxConnectionsPerIp: number;
   /** WebSockets without a signed-in user one IP address may have open at once (per API process). @default 10 */
   maxAnonymousSocketsPerIp: number;
   /** A socket without a signed-in user that has no open subscription for this long is closed. @default 30 */
@@ -152,6 +158,7 @@ export function loadConfig(
     maxSocketsPerUser: integer(env, "MAX_SOCKETS_PER_USER", 20, 1),
     maxSubscriptionsPerUser: integer(env, "MAX_SUBSCRIPTIONS_PER_USER", 200, 1),
     maxSseStreamsPerUser: integer(env, "MAX_SSE_STREAMS_PER_USER", 10, 1),
+    maxConnectionsPerIp: integer(env, "MAX_CONNECTIONS_PER_IP", 256, 1),
     maxAnonymousSocketsPerIp: integer(env, "MAX_ANONYMOUS_SOCKETS_PER_IP", 10, 1),
     anonymousSocketIdleSeconds: integer(env, "ANONYMOUS_SOCKET_IDLE_SECONDS", 30, 1),
     sseMaxLifetimeSeconds: integer(env, "SSE_MAX_LIFETIME_SECONDS", 3600, 1),

@@ -108,7 +108,7 @@ export const ERROR_CODES = {
   },
   REQUEST_ENTITY_TOO_LARGE: {
     statuses: [413],
-    description: "a request body over Yoga's limit, or a multipart request with more than one file",
+    description: "a request without a file over 4 MiB, or a multipart request with more than one file",
   },
   GRAPHQL_PARSE_FAILED: {
     statuses: [400],

@@ -58,7 +58,11 @@ export function rateLimited(what: "attempts" | "requests", retryAfter: number, c
  */
 export function clientKey(context: object): string {
   // the HTTP adapter's `req`, or the upgrade request graphql-ws hands Yoga's context (see yoga.ts)
-  const address = (context as { req?: IncomingMessage }).req?.socket.remoteAddress;
+  return addressKey((context as { req?: IncomingMessage }).req?.socket.remoteAddress);
+}
+
+/** The key of a TCP peer address, as {@link clientKey} explains. */
+export function addressKey(address: string | undefined): string {
   if (address === undefined) return "ip:in-process";
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
   if (mapped) return `ip:${mapped}`;

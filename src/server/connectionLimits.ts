@@ -26,11 +26,13 @@ class Slots {
 }
 
 /**
- * What one API process lets each user and each IP address hold open at once: sockets, SSE streams
- * and subscriptions over both. Counted in memory, per process: a load balancer spreading clients
+ * What one API process lets each user and each IP address hold open at once: connections, sockets,
+ * SSE streams and subscriptions over both. Counted in memory, per process: a load balancer spreading clients
  * over N processes multiplies them by N.
  */
 export class ConnectionLimits {
+  /** TCP connections per IP address (an IPv6 one by its /64), whatever they carry. */
+  readonly connections: Slots;
   /** WebSockets without a signed-in user, per IP address (an IPv6 one by its /64), from the upgrade on. */
   readonly anonymousSockets: Slots;
   /** WebSockets per signed-in user. */
@@ -43,6 +45,7 @@ export class ConnectionLimits {
   constructor(
     readonly config: Pick<
       Config,
+      | "maxConnectionsPerIp"
       | "maxAnonymousSocketsPerIp"
       | "maxSocketsPerUser"
       | "maxSseStreamsPerUser"
@@ -51,6 +54,7 @@ export class ConnectionLimits {
       | "sseMaxLifetimeSeconds"
     >,
   ) {
+    this.connections = new Slots(config.maxConnectionsPerIp);
     this.anonymousSockets = new Slots(config.maxAnonymousSocketsPerIp);
     this.userSockets = new Slots(config.maxSocketsPerUser);
     this.sseStreams = new Slots(config.maxSseStreamsPerUser);

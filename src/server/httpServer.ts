@@ -1,8 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import { addressKey } from "../auth/rateLimits.js";
 import type { Config } from "../config.js";
 import type { Database, Readiness } from "../db/database.js";
 import type { ErrorCode } from "../errors.js";
 import type { Logger } from "../logger.js";
+import type { ConnectionLimits } from "./connectionLimits.js";
 import { matchDownload, serveDownload } from "./downloads.js";
 import { isWebPath, serveWebPage } from "./webPages.js";
 import type { Yoga } from "./yoga.js";
@@ -32,9 +35,11 @@ export function createHttpServer(
   db: Database,
   logger: Logger,
   config: Pick<Config, "signingSecret" | "uploadIdleTimeoutSeconds" | "uploadDeadlineSeconds">,
+  limits: ConnectionLimits,
 ): Server {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const started = process.hrtime.bigint();
+
     const path = (req.url ?? "/").split("?")[0];
     res.once("finish", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
@@ -55,6 +60,13 @@ export function createHttpServer(
     if (download) return void serveDownload(req, res, download, db, logger, config);
     if (isWebPath(path ?? "/")) return void serveWebPage(req, res, path ?? "/", logger);
     void yoga(req, res);
+  });
+  // counted from the TCP connection on, whatever it carries: one address cannot take every file
+  // descriptor with connections that send nothing, or send slowly
+  server.on("connection", (socket: Socket) => {
+    const release = limits.connections.take(addressKey(socket.remoteAddress));
+    if (release) socket.once("close", release);
+    else socket.destroy();
   });
   // a request still arriving past the upload deadline (Node's default cuts every request at 300 s,
   // uploads allowed longer included) is cut, whatever it is; uploads' own timeouts answer first

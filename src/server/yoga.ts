@@ -12,7 +12,7 @@ import type { ConnectionLimits } from "./connectionLimits.js";
 import { corsPolicy, createSecurityHeaders } from "./securityHeaders.js";
 import { useCsrfHeader } from "./useCsrfHeader.js";
 import { useSseStreams } from "./useSseStreams.js";
-import { MULTIPART_ROOM_BYTES, useUploads } from "./useUploads.js";
+import { useRequestBodies } from "./useRequestBodies.js";
 import { useQueryLimits } from "./useQueryLimits.js";
 import { useVariableErrors } from "./useVariableErrors.js";
 import { useRequestBudget } from "./useRequestBudget.js";
@@ -48,15 +48,15 @@ export function createGraphQL(
     // header cannot be sent that way, so requiring one on such requests stops CSRF
     plugins: [
       useCsrfHeader(),
-      useUploads(config.maxUploadBytes, config.uploadIdleTimeoutSeconds),
+      useRequestBodies(config.maxUploadBytes, config.uploadIdleTimeoutSeconds),
       useVariableErrors(),
       useQueryLimits(),
       securityHeaders.plugin,
       useSseStreams(sessions, limits),
       useRequestBudget(db.pool, config.requestBudgetPerMinute),
     ],
-    // an upload is a request body too: Yoga's 25 MB default would refuse one long before MAX_UPLOAD_BYTES
-    maxRequestBodySize: config.maxUploadBytes + MULTIPART_ROOM_BYTES,
+    // one limit for every body would be the upload's; useRequestBodies bounds each kind
+    maxRequestBodySize: false,
     graphiql: { subscriptionsProtocol: "WS", title: "xls-importer" },
     // GraphiQL with its code inlined: the default page loads it from a CDN, out of reach on a closed network
     renderGraphiQL: securityHeaders.renderGraphiQL,
