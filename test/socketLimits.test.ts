@@ -1,13 +1,14 @@
-import { print } from "graphql";
+import { print, type FormattedExecutionResult } from "graphql";
 import type { Client } from "graphql-ws";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { CLOSE_CODES } from "../src/server/closeCodes.js";
+import { orderColumns, uploadFile, xlsxFile } from "./helpers/imports.js";
 import { spawnServer, stopAllServers } from "./helpers/processes.js";
 import { subscribe } from "./helpers/subscriptions.js";
 import { startTestApp, wsRequest, type TestApp } from "./helpers/testApp.js";
-import { LogOut, Me, MyJobsSubscription, SignUp } from "./operations.js";
+import { CreateTemplate, LogIn, LogOut, Me, MyJobsSubscription, SignUp } from "./operations.js";
 
 /**
  * Revocation and the caps on sockets, subscriptions and SSE streams, with real graphql-ws clients
@@ -151,7 +152,69 @@ describe("revocation", () => {
     expect(text).toMatch(/event: next\ndata: .*"UNAUTHENTICATED"/);
     expect(text).toMatch(/event: complete\n/);
   });
+
+  it("logOut ends a subscription on the operation's own token within a second, and not its socket", async () => {
+    const token = await newToken();
+    const login = await t.request(LogIn, { email: `socket${users}@example.com`, password: "long enough" });
+    const otherToken = login.data!.logIn.token;
+    const template = await t.request(CreateTemplate, { input: { name: "Orders", columns: orderColumns } }, otherToken);
+    const newJob = async () => {
+      const file = await xlsxFile([["Widget", 3, 9.99]]);
+      const started = await uploadFile(t, otherToken, template.data!.createImportTemplate.id, file, "orders.xlsx");
+      return started.data!.startImport.id;
+    };
+    // an anonymous socket, as GraphiQL opens it, running one subscription on each session
+    const client = t.wsClient({});
+    const ended = myJobsOnOwnToken(client, token);
+    const other = myJobsOnOwnToken(client, otherToken);
+    const first = await newJob();
+    await Promise.all([ended.jobSeen(first), other.jobSeen(first)]);
+    const started = performance.now();
+    expect((await t.request(LogOut, {}, token)).data?.logOut).toBe(true);
+    await ended.done;
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(ended.results.at(-1)).toMatchObject({ errors: [{ extensions: { code: "UNAUTHENTICATED" } }] });
+    const seen = ended.results.length;
+    // a later job change reaches the other session's subscription on the same socket, not the ended one
+    await other.jobSeen(await newJob());
+    expect(ended.results).toHaveLength(seen);
+    const closed = closeOf(client);
+    other.unsubscribe(); // the lazy client closes its socket with nothing left open
+    expect(await closed).toMatchObject({ code: 1000 });
+  });
 });
+
+/** `myJobs` with a token in the operation's own headers, as GraphiQL sends its Headers tab. */
+function myJobsOnOwnToken(client: Client, token: string) {
+  const results: FormattedExecutionResult<{ myJobs: { id: string } }, unknown>[] = [];
+  let arrived = () => {};
+  let unsubscribe = () => {};
+  const done = new Promise<void>((resolve, reject) => {
+    unsubscribe = client.subscribe<{ myJobs: { id: string } }>(
+      { query: print(MyJobsSubscription), extensions: { headers: bearer(token) } },
+      {
+        next: (result) => {
+          results.push(result);
+          arrived();
+        },
+        error: reject,
+        complete: resolve,
+      },
+    );
+  });
+  /** Resolves once an event about job `id` has arrived. */
+  async function jobSeen(id: string) {
+    const seen = () => results.some((result) => result.data?.myJobs.id === id);
+    while (!seen()) {
+      const more = await Promise.race([
+        new Promise<boolean>((resolve) => (arrived = () => resolve(true))),
+        done.then(() => false),
+      ]);
+      if (!more && !seen()) throw new Error(`ended without an event about job ${id}: ${JSON.stringify(results)}`);
+    }
+  }
+  return { results, done, jobSeen, unsubscribe: () => unsubscribe() };
+}
 
 describe("caps per user", () => {
   it(`closes a user's socket past ${CAPS.MAX_SOCKETS_PER_USER} with 4429; a closed one frees its slot`, async () => {

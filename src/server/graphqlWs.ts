@@ -1,9 +1,18 @@
 import type { Server } from "node:http";
-import { getOperationAST, GraphQLError, OperationTypeNode, type DocumentNode, type ExecutionArgs } from "graphql";
+import {
+  getOperationAST,
+  GraphQLError,
+  OperationTypeNode,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+} from "graphql";
 import type { Context as WsContext, SubscribePayload } from "graphql-ws";
 import { useServer, type Extra as WsExtra } from "graphql-ws/use/ws";
+import { isAsyncIterable, Repeater } from "graphql-yoga";
 import { WebSocketServer, type WebSocket } from "ws";
 import { ANONYMOUS, authenticate, unauthenticatedMessage, type Authentication } from "../auth/authenticate.js";
+import type { Viewer } from "../auth/sessions.js";
 import { clientKey } from "../auth/rateLimits.js";
 import { DatabaseBusyError, type Database } from "../db/database.js";
 import { UserError, type ErrorCode } from "../errors.js";
@@ -41,8 +50,10 @@ type EnvelopedArgs = ExecutionArgs & {
  * operation, like a request's header over HTTP (a rejected one makes it UNAUTHENTICATED).
  *
  * The socket's session is checked again before each operation, and when it is revoked or expires
- * the socket is closed with 4403 (see {@link LiveSessions}). `limits` caps sockets per user and per
- * IP address, and subscriptions per user; see closeCodes.ts for what a client is told.
+ * the socket is closed with 4403 (see {@link LiveSessions}). A subscription on an operation's own
+ * token ends alone when that token's session does (see {@link untilSessionEnds}). `limits` caps
+ * sockets per user and per IP address, and subscriptions per user (those on an operation's own
+ * token count for its user); see closeCodes.ts for what a client is told.
  */
 export function attachGraphqlWs(
   server: Server,
@@ -77,7 +88,9 @@ export function attachGraphqlWs(
     if (!(await socket.sessionStands())) {
       return [new UserError("UNAUTHENTICATED", unauthenticatedMessage({ tokenRejected: true }))];
     }
+    // an operation's own token is looked up afresh here, each time: that is its session's re-check
     const auth = await operationAuth(db, payload.extensions?.headers, ctx.extra.auth);
+    const operationSession = auth.viewer?.sessionId !== ctx.extra.auth?.viewer?.sessionId ? auth.viewer : null;
     const { schema, execute, subscribe, contextFactory, validate } = yoga.getEnveloped({
       ...ctx,
       req: ctx.extra.request,
@@ -111,7 +124,12 @@ export function attachGraphqlWs(
       document,
       variableValues: payload.variables,
       contextValue: await contextFactory(),
-      rootValue: { execute, subscribe },
+      rootValue: {
+        execute,
+        subscribe: operationSession
+          ? async (args: ExecutionArgs) => untilSessionEnds(await subscribe(args), operationSession, sessions)
+          : subscribe,
+      },
     } satisfies EnvelopedArgs;
   };
   const graphqlWs = useServer<Record<string, unknown> | undefined, Extra>(
@@ -270,6 +288,44 @@ class LiveSocket {
     for (const operation of this.operations.values()) operation.release?.();
     this.operations.clear();
   }
+}
+
+/**
+ * A subscription run on a session other than its socket's (a token in the operation's own
+ * headers), until that session is revoked or expires: then one UNAUTHENTICATED result and
+ * `complete`, as an SSE stream ends. Only the operation ends, not the socket, because the socket is
+ * not that session's: its other operations (anonymous, or on other tokens; GraphiQL sends every
+ * tab's operations over one socket) go on. The client learns which operation lost its session, with
+ * the code HTTP would give, where a 4403 close would end everything and make graphql-ws clients
+ * reconnect and subscribe again, only to be refused.
+ */
+function untilSessionEnds(
+  result: AsyncIterable<ExecutionResult> | ExecutionResult,
+  viewer: Viewer,
+  sessions: LiveSessions,
+): AsyncIterableIterator<ExecutionResult> | ExecutionResult {
+  if (!isAsyncIterable(result)) return result;
+  return new Repeater<ExecutionResult>(async (push, stop) => {
+    const unwatch = sessions.watch(viewer, () => {
+      void push({ errors: [new UserError("UNAUTHENTICATED", unauthenticatedMessage({ tokenRejected: true }))] });
+      stop();
+    });
+    // a revocation announced between the token's lookup and the watch above went unheard: read the
+    // session once more (a failed read leaves the subscription be, like any other outage)
+    sessions.stands(viewer).catch(() => undefined);
+    const iterator = result[Symbol.asyncIterator]();
+    void (async () => {
+      try {
+        for (let next = await iterator.next(); !next.done; next = await iterator.next()) await push(next.value);
+        stop();
+      } catch (err) {
+        stop(err);
+      }
+    })();
+    await stop;
+    unwatch();
+    await iterator.return?.();
+  });
 }
 
 /** `err` with `code` as its `extensions.code`, unless it has one already. */
