@@ -1,4 +1,4 @@
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import type { FileUpload } from "graphql-upload-minimal";
 import type { Config } from "../config.js";
 import { UserError } from "../errors.js";
@@ -70,41 +70,71 @@ const MAX_COLUMNS = 200;
 const MAX_HEADER_LENGTH = 200;
 
 /**
- * Proposes a template for a sample file: reads the upload while the request is open, as a stream,
- * up to {@link INFER_ROWS} data rows after the header (`options.headerRow`, else see
- * {@link pickHeader}), then stops and releases the rest of it. Each non-blank header cell becomes a
+ * Proposes a template for a sample file: receives the whole upload into a temporary file (see
+ * parseProcess.ts's `sample`), then reads up to {@link INFER_ROWS} data rows after the header
+ * (`options.headerRow`, else see {@link pickHeader}) and stops. Each non-blank header cell becomes a
  * column with a camelCase key, the narrowest type its values fit (STRING when it had none), and
  * `required` when none of those rows left it blank. A template has at most {@link MAX_COLUMNS}
  * columns, so only the first that many header cells are proposed (a sheet can be 16,384 wide) and a
  * header is cut to {@link MAX_HEADER_LENGTH} characters: createImportTemplate accepts the proposal.
  *
- * The upload gets the same checks as startImport's, on the bytes read: the size limit, the file
- * type (a zip must hold a workbook; that is only known when the whole zip went by), and the idle
- * timeout and deadline. No database connection is held meanwhile.
+ * The upload gets the same checks as startImport's: the size limit, the file type (a zip must hold
+ * a workbook), the idle timeout and deadline, and the user's concurrent uploads (see
+ * {@link countUpload}). No database connection is held meanwhile.
  *
- * @throws {UserError} UNSUPPORTED_FILE_TYPE, FILE_TOO_LARGE, UPLOAD_TIMEOUT, or BAD_USER_INPUT
- *   for an empty, damaged or header-less file or an unknown sheet, each with a sentence for the
- *   uploader.
+ * @throws {UserError} TOO_MANY_UPLOADS, UNSUPPORTED_FILE_TYPE, FILE_TOO_LARGE, UPLOAD_TIMEOUT, or
+ *   BAD_USER_INPUT for an empty, damaged or header-less file or an unknown sheet, each with a
+ *   sentence for the uploader.
  */
 export async function inferTemplate(
   { config }: { config: Config },
+  userId: string,
   upload: Promise<FileUpload>,
   options: InferOptions,
 ): Promise<InferredTemplate> {
   let stream: Readable | undefined;
+  let uncount: (() => void) | undefined;
   try {
+    uncount = countUpload(userId, config.maxConcurrentUploadsPerUser);
     const file = await receiveUpload(upload, config);
     // throws if the upload already failed, say, when the whole request arrived before this point
     const body = (stream = file.createReadStream());
     // the file is read in a process of its own, whose memory is capped (see parseProcess.ts)
-    return await fileReaders(config.parseMemoryMb).sample(() => Readable.from(inspected(body, config)), options, {
+    return await fileReaders(config.parseMemoryMb).sample(inspected(body, config), options, {
       maxUncompressedBytes: config.maxUncompressedBytes,
     });
   } catch (caught) {
     throw toUserError(caught, config.maxUploadBytes);
   } finally {
     stream?.destroy();
+    uncount?.();
   }
+}
+
+/** inferImportTemplate's requests under way in this process, by user. */
+const uploading = new Map<string, number>();
+
+/**
+ * Counts an inferImportTemplate upload of `userId`'s until the returned function is called;
+ * TOO_MANY_UPLOADS while `max` of theirs are under way. Each holds a temporary file of up to
+ * MAX_UPLOAD_BYTES, so one user cannot open many. The count is this process's own, apart from
+ * startImport's (which lives in PostgreSQL, as unfinished stored files; a sample stores nothing
+ * there): a user may have `max` of each, in each API process.
+ */
+function countUpload(userId: string, max: number): () => void {
+  const count = uploading.get(userId) ?? 0;
+  if (count >= max) {
+    throw new UserError(
+      "TOO_MANY_UPLOADS",
+      `At most ${max} of your uploads may stream in at once; wait for one to finish.`,
+    );
+  }
+  uploading.set(userId, count + 1);
+  return () => {
+    const left = uploading.get(userId)! - 1;
+    if (left === 0) uploading.delete(userId);
+    else uploading.set(userId, left);
+  };
 }
 
 /**

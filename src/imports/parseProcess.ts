@@ -1,10 +1,12 @@
 import { type ChildProcess, fork } from "node:child_process";
+import { createReadStream, createWriteStream } from "node:fs";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Socket } from "node:net";
 import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import {
   MappingError,
@@ -31,7 +33,8 @@ import type { InferOptions, InferredTemplate } from "./inferTemplate.js";
  * The parent keeps the database: it streams the stored file to the child as the child asks for it,
  * and the child sends back the header, then the validated rows in batches, at most
  * {@link BATCHES_IN_FLIGHT} unread at a time, so a slow database holds the child back rather than
- * filling the parent's memory. inferImportTemplate's sample is read there too, from the upload.
+ * filling the parent's memory. inferImportTemplate's sample is read there too, from a temporary
+ * file the upload was received into.
  *
  * Starting a child costs a second of CPU (tsx and the readers' libraries load), so a child that
  * read a file to its end, or stopped at a fault of the file, reads the next one; one that crashed,
@@ -109,10 +112,11 @@ export interface FileReaders {
    */
   open(open: () => Readable, request: ReadRequest): Promise<IsolatedSpreadsheet>;
   /**
-   * Proposes a template for `open()`'s bytes as inferTemplate.ts's `readSample` does, in a child
-   * process; throws as `open` does.
+   * Proposes a template for `upload`'s bytes as inferTemplate.ts's `readSample` does, in a child
+   * process; throws as `open` does, or `upload`'s own error. The bytes are all received into a
+   * temporary file first, which is removed however this ends.
    */
-  sample(open: () => Readable, options: InferOptions, limits: Partial<ReadLimits>): Promise<InferredTemplate>;
+  sample(upload: AsyncIterable<Buffer>, options: InferOptions, limits: Partial<ReadLimits>): Promise<InferredTemplate>;
 }
 
 const ENTRY = fileURLToPath(new URL("./parseProcessEntry.ts", import.meta.url));
@@ -138,8 +142,10 @@ export function fileReaders(memoryMb: number): FileReaders {
 
 /**
  * Samples (inferImportTemplate, in API requests) read at once per process; more wait their turn,
- * so a burst of requests cannot start a crowd of readers of `memoryMb` each. Imports need no such
- * bound: a worker runs at most WORKER_CONCURRENCY of them.
+ * so a burst of requests cannot start a crowd of readers of `memoryMb` each. A sample takes its
+ * turn only once its upload has arrived whole, so a turn never waits on a client: slow uploads
+ * could otherwise hold both turns for the upload deadline and keep every other user's sample
+ * waiting. Imports need no such bound: a worker runs at most WORKER_CONCURRENCY of them.
  */
 const MAX_SAMPLES = 2;
 
@@ -184,31 +190,38 @@ function startFileReaders(memoryMb: number): FileReaders {
         throw err;
       }
     },
-    async sample(open, options, limits) {
-      await sampleTurn();
+    async sample(upload, options, limits) {
+      const directory = await mkdtemp(path.join(tmpdir(), `${TMP_PREFIX}${process.pid}-`));
       try {
-        const session = await begin(open, { type: "sample", options, limits });
+        const file = path.join(directory, "sample");
+        await pipeline(upload, createWriteStream(file));
+        await sampleTurn();
         try {
-          const report = await session.next();
-          if (report.type !== "sample") throw new Error(`The file reader answered ${report.type} for a sample.`);
-          return report.sample;
+          const session = await begin(() => createReadStream(file), { type: "sample", options, limits });
+          try {
+            const report = await session.next();
+            if (report.type !== "sample") throw new Error(`The file reader answered ${report.type} for a sample.`);
+            return report.sample;
+          } finally {
+            await session.close();
+          }
         } finally {
-          await session.close();
+          sampleDone();
         }
       } finally {
-        sampleDone();
+        await rm(directory, { recursive: true, force: true });
       }
     },
   };
 }
 
-/** Temporary directories of file readers are named after this and their server's pid. */
+/** Temporary directories of file readers and of samples are named after this and their server's pid. */
 const TMP_PREFIX = "import-read-";
 let swept: Promise<void> | undefined;
 
 /**
- * Removes the temporary directories of readers whose server is gone: a process group killed as a
- * whole (SIGKILL) takes the reader with it, and neither is left to clean up.
+ * Removes the temporary directories of readers and samples whose server is gone: a process group
+ * killed as a whole (SIGKILL) takes the reader with it, and neither is left to clean up.
  */
 async function sweepLeftovers(): Promise<void> {
   const names = await readdir(tmpdir()).catch(() => []);

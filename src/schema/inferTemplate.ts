@@ -43,8 +43,8 @@ builder.mutationFields((t) => ({
       headerRow: t.arg.int({ required: false }),
     },
     resolve: (_root, { file, sheet, headerRow }, ctx) => {
-      requireViewer(ctx);
-      return inferTemplate(ctx, file, validateInferOptions(sheet, headerRow));
+      const { user } = requireViewer(ctx);
+      return inferTemplate(ctx, user.id, file, validateInferOptions(sheet, headerRow));
     },
   }),
 }));
