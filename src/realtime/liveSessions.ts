@@ -1,5 +1,9 @@
+import type { ExecutionResult } from "graphql";
+import { Repeater } from "graphql-yoga";
+import { unauthenticatedMessage } from "../auth/authenticate.js";
 import { sessionStands, type Viewer } from "../auth/sessions.js";
 import type { PrismaClient } from "../db/database.js";
+import { UserError } from "../errors.js";
 import { coerceError } from "../lib.js";
 import type { Logger } from "../logger.js";
 
@@ -71,6 +75,42 @@ export class LiveSessions {
       );
     }
     return entry.check.stands;
+  }
+
+  /**
+   * `source`'s results until the viewer's session is revoked or expires: then one UNAUTHENTICATED
+   * result and the end (`complete`), so the client learns which operation lost its session, with
+   * the code HTTP would give. `onEnd` runs once it is over, whichever way. For a subscription whose
+   * session is not its connection's own: an SSE stream's, or an operation on a WebSocket carrying
+   * its own token.
+   */
+  untilEnded(
+    source: AsyncIterable<ExecutionResult>,
+    viewer: Viewer,
+    onEnd: () => void = () => undefined,
+  ): AsyncIterableIterator<ExecutionResult> {
+    return new Repeater<ExecutionResult>(async (push, stop) => {
+      const unwatch = this.watch(viewer, () => {
+        void push({ errors: [new UserError("UNAUTHENTICATED", unauthenticatedMessage({ tokenRejected: true }))] });
+        stop();
+      });
+      // a revocation announced between the token's lookup and the watch above went unheard: read
+      // the session once more (a failed read leaves the subscription be, like any other outage)
+      this.stands(viewer).catch(() => undefined);
+      const iterator = source[Symbol.asyncIterator]();
+      void (async () => {
+        try {
+          for (let next = await iterator.next(); !next.done; next = await iterator.next()) await push(next.value);
+          stop();
+        } catch (err) {
+          stop(err);
+        }
+      })();
+      await stop;
+      unwatch();
+      onEnd();
+      await iterator.return?.();
+    });
   }
 
   /** The session's row is gone: ends its connections. */

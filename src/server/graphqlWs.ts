@@ -9,10 +9,9 @@ import {
 } from "graphql";
 import type { Context as WsContext, SubscribePayload } from "graphql-ws";
 import { useServer, type Extra as WsExtra } from "graphql-ws/use/ws";
-import { isAsyncIterable, Repeater } from "graphql-yoga";
+import { isAsyncIterable } from "graphql-yoga";
 import { WebSocketServer, type WebSocket } from "ws";
 import { ANONYMOUS, authenticate, unauthenticatedMessage, type Authentication } from "../auth/authenticate.js";
-import type { Viewer } from "../auth/sessions.js";
 import { clientKey } from "../auth/rateLimits.js";
 import { DatabaseBusyError, type Database } from "../db/database.js";
 import { UserError, type ErrorCode } from "../errors.js";
@@ -51,7 +50,7 @@ type EnvelopedArgs = ExecutionArgs & {
  *
  * The socket's session is checked again before each operation, and when it is revoked or expires
  * the socket is closed with 4403 (see {@link LiveSessions}). A subscription on an operation's own
- * token ends alone when that token's session does (see {@link untilSessionEnds}). `limits` caps
+ * token ends alone when that token's session does (see {@link LiveSessions.untilEnded}). `limits` caps
  * sockets per user and per IP address, and subscriptions per user (those on an operation's own
  * token count for its user); see closeCodes.ts for what a client is told.
  */
@@ -127,7 +126,15 @@ export function attachGraphqlWs(
       rootValue: {
         execute,
         subscribe: operationSession
-          ? async (args: ExecutionArgs) => untilSessionEnds(await subscribe(args), operationSession, sessions)
+          ? // only the operation ends with its session, not the socket, which is not that session's:
+            // its other operations (anonymous, or on other tokens; GraphiQL sends every tab's over
+            // one socket) go on, where a 4403 would end them all and make clients reconnect in vain
+            async (args: ExecutionArgs) => {
+              const result = await subscribe(args);
+              return isAsyncIterable(result)
+                ? sessions.untilEnded(result as AsyncIterable<ExecutionResult>, operationSession)
+                : result;
+            }
           : subscribe,
       },
     } satisfies EnvelopedArgs;
@@ -288,44 +295,6 @@ class LiveSocket {
     for (const operation of this.operations.values()) operation.release?.();
     this.operations.clear();
   }
-}
-
-/**
- * A subscription run on a session other than its socket's (a token in the operation's own
- * headers), until that session is revoked or expires: then one UNAUTHENTICATED result and
- * `complete`, as an SSE stream ends. Only the operation ends, not the socket, because the socket is
- * not that session's: its other operations (anonymous, or on other tokens; GraphiQL sends every
- * tab's operations over one socket) go on. The client learns which operation lost its session, with
- * the code HTTP would give, where a 4403 close would end everything and make graphql-ws clients
- * reconnect and subscribe again, only to be refused.
- */
-function untilSessionEnds(
-  result: AsyncIterable<ExecutionResult> | ExecutionResult,
-  viewer: Viewer,
-  sessions: LiveSessions,
-): AsyncIterableIterator<ExecutionResult> | ExecutionResult {
-  if (!isAsyncIterable(result)) return result;
-  return new Repeater<ExecutionResult>(async (push, stop) => {
-    const unwatch = sessions.watch(viewer, () => {
-      void push({ errors: [new UserError("UNAUTHENTICATED", unauthenticatedMessage({ tokenRejected: true }))] });
-      stop();
-    });
-    // a revocation announced between the token's lookup and the watch above went unheard: read the
-    // session once more (a failed read leaves the subscription be, like any other outage)
-    sessions.stands(viewer).catch(() => undefined);
-    const iterator = result[Symbol.asyncIterator]();
-    void (async () => {
-      try {
-        for (let next = await iterator.next(); !next.done; next = await iterator.next()) await push(next.value);
-        stop();
-      } catch (err) {
-        stop(err);
-      }
-    })();
-    await stop;
-    unwatch();
-    await iterator.return?.();
-  });
 }
 
 /** `err` with `code` as its `extensions.code`, unless it has one already. */

@@ -1,11 +1,9 @@
-import { GraphQLError, type ExecutionResult } from "graphql";
-import { isAsyncIterable, Repeater, type Plugin, type YogaInitialContext } from "graphql-yoga";
-import { unauthenticatedMessage } from "../auth/authenticate.js";
-import type { Viewer } from "../auth/sessions.js";
+import { GraphQLError } from "graphql";
+import { isAsyncIterable, type Plugin, type YogaInitialContext } from "graphql-yoga";
 import { UserError } from "../errors.js";
 import type { LiveSessions } from "../realtime/liveSessions.js";
 import type { Context } from "../schema/context.js";
-import type { ConnectionLimits, Release } from "./connectionLimits.js";
+import type { ConnectionLimits } from "./connectionLimits.js";
 
 /**
  * Bounds subscriptions over HTTP (SSE streams). Each holds a slot among its user's SSE streams
@@ -49,7 +47,7 @@ export function useSseStreams(sessions: LiveSessions, limits: ConnectionLimits):
         onSubscribeResult({ result, setResult }) {
           if (!isAsyncIterable(result)) return release();
           held.add(request);
-          setResult(untilSessionEnds(result, viewer, sessions, release));
+          setResult(sessions.untilEnded(result, viewer, release));
         },
       };
     },
@@ -64,40 +62,6 @@ export function useSseStreams(sessions: LiveSessions, limits: ConnectionLimits):
       }, "text/event-stream");
     },
   };
-}
-
-/**
- * `source`'s results until the viewer's session ends (then one UNAUTHENTICATED result and the
- * end). `release` runs once it is over, whichever way.
- */
-function untilSessionEnds(
-  source: AsyncIterable<ExecutionResult>,
-  viewer: Viewer,
-  sessions: LiveSessions,
-  release: Release,
-): AsyncIterableIterator<ExecutionResult> {
-  return new Repeater<ExecutionResult>(async (push, stop) => {
-    const unwatch = sessions.watch(viewer, () => {
-      void push({ errors: [new UserError("UNAUTHENTICATED", unauthenticatedMessage({ tokenRejected: true }))] });
-      stop();
-    });
-    // a revocation announced between the request's token lookup and the watch above went unheard:
-    // read the session once more (a failed read leaves the stream be, like any other outage)
-    sessions.stands(viewer).catch(() => undefined);
-    const iterator = source[Symbol.asyncIterator]();
-    void (async () => {
-      try {
-        for (let next = await iterator.next(); !next.done; next = await iterator.next()) await push(next.value);
-        stop();
-      } catch (err) {
-        stop(err);
-      }
-    })();
-    await stop;
-    unwatch();
-    release();
-    await iterator.return?.();
-  });
 }
 
 /**
