@@ -10,6 +10,7 @@ import { orderColumns, uploadFile, waitForImport } from "./helpers/imports.js";
 import { spawnServer, stopAllServers, type LogLine } from "./helpers/processes.js";
 import { subscribe } from "./helpers/subscriptions.js";
 import { CreateTemplate, JobStatusSubscription, Me, SignUp } from "./operations.js";
+import { until } from "./helpers/until.js";
 
 /**
  * Starts PostgreSQL (initdb included) and two Node processes from cold, and imports 100,000 rows
@@ -49,15 +50,6 @@ function csv(rows: number): Buffer {
   const lines = ["Name,Quantity,Unit Price"];
   for (let i = 0; i < rows; i++) lines.push(`Item ${i},${i},${i / 100}`);
   return Buffer.from(lines.join("\n"));
-}
-
-/** Resolves once `check` does, asking again every 50 ms; for states nothing announces. */
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 const refused = (line: LogLine) =>
@@ -106,10 +98,11 @@ describe("a PostgreSQL restart", () => {
       leftovers.push(() => holder.end().catch(() => undefined));
       await holder.query("begin; lock table records in share mode");
       await until(
+        "the import to wait for the lock",
         async () =>
           (await holder.query("select 1 from pg_stat_activity where pg_backend_pid() = any(pg_blocking_pids(pid))"))
             .rowCount === 1,
-        "the import to wait for the lock",
+        60_000,
       );
       await watcher.waitFor((r) => r.data?.jobStatus.status === "PROCESSING");
 

@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readdir } from "node:fs/promises";
-import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "./helpers/testApp.js";
 import { SignUp } from "./operations.js";
+import { CLOSING, fileHead, multipart, openMultipart } from "./helpers/rawMultipart.js";
+import { until } from "./helpers/until.js";
 
 /** inferImportTemplate, as a multipart request's operations name it. */
 const INFER_COLUMNS = "mutation ($file: Upload!) { inferImportTemplate(file: $file) { columns { key type } } }";
@@ -27,16 +28,7 @@ async function newUser(): Promise<string> {
   return signUp.data!.signUp.token;
 }
 
-interface Answer {
-  status: number;
-  body: {
-    data?: { inferImportTemplate: { columns: Array<{ key: string; type: string }> } } | null;
-    errors?: Array<{ message: string; extensions?: { code?: string } }>;
-  };
-}
-
-const BOUNDARY = "----inferLimitsBoundary";
-const FILE_END = `\r\n--${BOUNDARY}--\r\n`;
+type Inferred = { inferImportTemplate: { columns: Array<{ key: string; type: string }> } };
 
 /**
  * An inferImportTemplate request on a socket of its own whose file part has begun with `first`;
@@ -44,43 +36,18 @@ const FILE_END = `\r\n--${BOUNDARY}--\r\n`;
  * answered yet.
  */
 function openInference(token: string, first: string) {
-  const req = http.request(t.url, {
-    method: "POST",
-    agent: false,
-    headers: {
-      authorization: `Bearer ${token}`,
-      "x-graphql-yoga-csrf": "1",
-      "content-type": `multipart/form-data; boundary=${BOUNDARY}`,
-    },
-  });
-  let answered = false;
-  const answer = new Promise<Answer>((resolve, reject) => {
-    req.on("response", (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => {
-        answered = true;
-        resolve({ status: res.statusCode!, body: JSON.parse(Buffer.concat(chunks).toString()) });
-      });
-    });
-    req.on("error", reject);
-  });
-  answer.catch(() => undefined); // a request the test destroys is not answered
-  const field = (name: string, value: string) =>
-    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
-  req.write(
-    field("operations", JSON.stringify({ query: INFER_COLUMNS, variables: { file: null } })) +
-      field("map", JSON.stringify({ 0: ["variables.file"] })) +
-      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="0"; filename="sample.csv"\r\n` +
-      `Content-Type: text/csv\r\n\r\n${first}`,
-  );
+  const opened = openMultipart<Inferred>(t.url, token);
+  const head = multipart([
+    ["operations", JSON.stringify({ query: INFER_COLUMNS, variables: { file: null } })],
+    ["map", JSON.stringify({ 0: ["variables.file"] })],
+  ]);
+  opened.req.write(head.subarray(0, head.length - CLOSING.length));
+  opened.req.write(fileHead("0", "sample.csv") + first);
   return {
-    req,
-    answer,
-    answered: () => answered,
+    ...opened,
     finish(rest: string) {
-      req.end(rest + FILE_END);
-      return answer;
+      opened.req.end(`${rest}\r\n${CLOSING}`);
+      return opened.answer;
     },
   };
 }
@@ -90,15 +57,6 @@ async function samplesReceiving(): Promise<number> {
   const prefix = `import-read-${process.pid}-`;
   const names = (await readdir(tmpdir())).filter((name) => name.startsWith(prefix));
   return names.filter((name) => existsSync(path.join(tmpdir(), name, "sample"))).length;
-}
-
-/** Resolves once `check` holds, asking again every 20 ms (what is awaited is a file on disk). */
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 const columns = [

@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import http from "node:http";
 import { print, type GraphQLError } from "graphql";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -7,6 +6,8 @@ import { runTaskNow } from "./helpers/jobs.js";
 import { orderColumns, uploadFile } from "./helpers/imports.js";
 import { startTestApp, wsRequest, type TestApp } from "./helpers/testApp.js";
 import { CreateTemplate, Me, MyJobsSubscription, SignUp, StartImport } from "./operations.js";
+import { BOUNDARY, CLOSING, fileHead, multipart, openMultipart, type Answer } from "./helpers/rawMultipart.js";
+import { until } from "./helpers/until.js";
 
 const MiB = 1024 * 1024;
 const MAX_STORED_BYTES = 5 * MiB;
@@ -53,86 +54,22 @@ function csvOf(bytes: number): Buffer {
   return Buffer.from(header + row.repeat(rows) + "x".repeat(bytes - header.length - rows * row.length));
 }
 
-const BOUNDARY = "----uploadLimitsBoundary";
-
-/** The multipart parts of a request, in order: fields as strings, files as `{ fileName, bytes }`. */
-function multipart(parts: Array<[name: string, value: string | { fileName: string; bytes: Buffer }]>): Buffer {
-  return Buffer.concat([
-    ...parts.flatMap(([name, value]) =>
-      typeof value === "string"
-        ? [Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`)]
-        : [
-            Buffer.from(
-              `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"; filename="${value.fileName}"\r\n` +
-                "Content-Type: text/csv\r\n\r\n",
-            ),
-            value.bytes,
-            Buffer.from("\r\n"),
-          ],
-    ),
-    Buffer.from(`--${BOUNDARY}--\r\n`),
-  ]);
-}
-
 const startImportOperations = (templateId: string) =>
   JSON.stringify({ query: print(StartImport), variables: { templateId, file: null } });
 const FILE_MAP = JSON.stringify({ 0: ["variables.file"] });
 
-interface Answer {
-  status: number;
-  body: { data?: unknown; errors?: Array<{ message: string; extensions?: { code?: string } }> };
-}
-
-/**
- * A multipart request on a socket of its own, sent chunked as the test writes it: the test decides
- * when (and whether) each byte goes. `answer` resolves with the server's response, whenever it comes.
- */
-function openRequest(token: string) {
-  const req = http.request(`${origin}/graphql`, {
-    method: "POST",
-    agent: false,
-    headers: {
-      authorization: `Bearer ${token}`,
-      "x-graphql-yoga-csrf": "1",
-      "content-type": `multipart/form-data; boundary=${BOUNDARY}`,
-    },
-  });
-  const answer = new Promise<Answer>((resolve, reject) => {
-    req.on("response", (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => resolve({ status: res.statusCode!, body: JSON.parse(Buffer.concat(chunks).toString()) }));
-    });
-    req.on("error", reject);
-  });
-  answer.catch(() => undefined); // a test that destroys the request does not wait for an answer
-  req.flushHeaders();
-  return { req, answer };
-}
-
 /** A startImport whose file part has begun with `first` bytes; the rest is up to the test. */
 function openUpload(token: string, templateId: string, first: Buffer = Buffer.from("Name,Quantity,Unit Price\n")) {
-  const opened = openRequest(token);
+  const opened = openMultipart(t.url, token);
   const head = multipart([
     ["operations", startImportOperations(templateId)],
     ["map", FILE_MAP],
   ]);
   // the request's parts without the closing boundary, then the file part's head
-  opened.req.write(head.subarray(0, head.length - `--${BOUNDARY}--\r\n`.length));
-  opened.req.write(
-    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="0"; filename="slow.csv"\r\nContent-Type: text/csv\r\n\r\n`,
-  );
+  opened.req.write(head.subarray(0, head.length - CLOSING.length));
+  opened.req.write(fileHead("0", "slow.csv"));
   opened.req.write(first);
   return opened;
-}
-
-/** Resolves once `check` holds, asking again every 20 ms (what is awaited is a row count). */
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 async function unfinishedUploads(userId: string): Promise<number> {
@@ -223,7 +160,7 @@ describe("uploads never hold the database", () => {
 
   it("answers 408 UPLOAD_TIMEOUT to a request that stops before its file, having held nothing", async () => {
     const user = await newUploader();
-    const { req, answer } = openRequest(user.token);
+    const { req, answer } = openMultipart(t.url, user.token);
     req.write(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="operations"\r\n\r\n{"query":`);
     const { status, body } = await answer;
     expect(status).toBe(408);
@@ -304,7 +241,7 @@ describe("uploads never hold the database", () => {
 describe("upload errors say what happened", () => {
   it("a request with two files for one is REQUEST_ENTITY_TOO_LARGE, not FILE_TOO_LARGE", async () => {
     const user = await newUploader();
-    const { req, answer } = openRequest(user.token);
+    const { req, answer } = openMultipart(t.url, user.token);
     req.end(
       multipart([
         ["operations", startImportOperations(user.templateId)],
@@ -320,7 +257,7 @@ describe("upload errors say what happened", () => {
 
   it("a map naming two files is REQUEST_ENTITY_TOO_LARGE (413)", async () => {
     const user = await newUploader();
-    const { req, answer } = openRequest(user.token);
+    const { req, answer } = openMultipart(t.url, user.token);
     req.end(
       multipart([
         ["operations", startImportOperations(user.templateId)],
@@ -336,7 +273,7 @@ describe("upload errors say what happened", () => {
 
   it("a map naming a file part the request lacks is BAD_USER_INPUT", async () => {
     const user = await newUploader();
-    const { req, answer } = openRequest(user.token);
+    const { req, answer } = openMultipart(t.url, user.token);
     req.end(
       multipart([
         ["operations", startImportOperations(user.templateId)],
@@ -350,7 +287,7 @@ describe("upload errors say what happened", () => {
 
   it("a chunked upload past MAX_UPLOAD_BYTES is FILE_TOO_LARGE, keeping none of it", async () => {
     const user = await newUploader();
-    const { req, answer } = openRequest(user.token);
+    const { req, answer } = openMultipart(t.url, user.token);
     const body = multipart([
       ["operations", startImportOperations(user.templateId)],
       ["map", FILE_MAP],
