@@ -264,6 +264,82 @@ describe("jobStatus", () => {
   });
 });
 
+describe("identical subscriptions on many sockets (they share one execution)", () => {
+  it("gives a socket that joins others on the same job the current state first, then every change", async () => {
+    const me = await newUser();
+    const id = await upload(await xlsxFile([["Widget", 3, 9.99]]), "shared.xlsx", me);
+    const watch = () => subscribe(api.wsClient({ authorization: `Bearer ${me.token}` }), JobStatusSubscription, { id });
+    const early = watch();
+    await early.waitFor((r) => r.data?.jobStatus.status === "PENDING");
+    await sql.query("update imports set error_message = 'first change' where id = $1", [id]);
+    await early.waitFor((r) => r.data?.jobStatus.errorMessage === "first change");
+
+    // joins after the change: its first result is that state, not the job as the others first saw it
+    const late = watch();
+    await late.waitFor(() => true);
+    expect(late.results[0]?.data?.jobStatus).toMatchObject({ status: "PENDING", errorMessage: "first change" });
+
+    // one leaving ends nothing for the other, and the final state ends both
+    const third = watch();
+    await third.waitFor(() => true);
+    third.unsubscribe();
+    await sql.query("update imports set error_message = 'second change' where id = $1", [id]);
+    await late.waitFor((r) => r.data?.jobStatus.errorMessage === "second change");
+    await sql.query("update imports set status = 'FAILED', background_job_id = null where id = $1", [id]);
+    await Promise.all([early.done, late.done]);
+    const messages = (sub: typeof early) => sub.results.map((r) => r.data?.jobStatus.errorMessage ?? null);
+    expect(messages(early)).toEqual([null, "first change", "second change", "second change"]);
+    expect(messages(late)).toEqual(["first change", "second change", "second change"]);
+    expect(late.results.at(-1)?.data?.jobStatus.status).toBe("FAILED");
+  });
+
+  it("gives two users with the same document each their own results, and each of a user's sockets all of theirs", async () => {
+    const [alice, bob] = [await newUser(), await newUser()];
+    const socket = (user: User) =>
+      subscribe(api.wsClient({ authorization: `Bearer ${user.token}` }), MyJobsSubscription);
+    const alices = [socket(alice), socket(alice)];
+    const bobs = socket(bob);
+    const [alicesJob, bobsJob] = [
+      await upload(await xlsxFile([["Widget", 3, 9.99]]), "alice.xlsx", alice),
+      await upload(await xlsxFile([["Gadget", 1, 1]]), "bob.xlsx", bob),
+    ];
+    // Bob's change is committed after Alice's: once it reaches him, hers would have too
+    await sql.query("update imports set error_message = 'mine' where id = any($1)", [[alicesJob]]);
+    await sql.query("update imports set error_message = 'mine' where id = any($1)", [[bobsJob]]);
+    const changed = (job: string) => (r: { data?: { myJobs: { id: string } } | null }) => r.data?.myJobs.id === job;
+    await Promise.all([...alices.map((sub) => sub.waitFor(changed(alicesJob))), bobs.waitFor(changed(bobsJob))]);
+    await sql.query("update imports set status = 'FAILED', background_job_id = null where id = any($1)", [
+      [alicesJob, bobsJob],
+    ]);
+    await Promise.all([
+      ...alices.map((sub) => sub.waitFor((r) => changed(alicesJob)(r) && r.data?.myJobs.status === "FAILED")),
+      bobs.waitFor((r) => changed(bobsJob)(r) && r.data?.myJobs.status === "FAILED"),
+    ]);
+    for (const sub of [...alices, bobs]) sub.unsubscribe();
+
+    const ids = (sub: (typeof alices)[number]) => new Set(sub.results.map((r) => r.data?.myJobs.id));
+    expect(alices.map(ids)).toEqual([new Set([alicesJob]), new Set([alicesJob])]);
+    expect(ids(bobs)).toEqual(new Set([bobsJob]));
+
+    // and jobStatus on Alice's job, with the very document Alice is watching it with: NOT_FOUND for Bob
+    const other = await upload(await xlsxFile([["Widget", 3, 9.99]]), "other.xlsx", alice);
+    const watching = subscribe(api.wsClient({ authorization: `Bearer ${alice.token}` }), JobStatusSubscription, {
+      id: other,
+    });
+    await watching.waitFor(() => true);
+    const theirs = subscribe(api.wsClient({ authorization: `Bearer ${bob.token}` }), JobStatusSubscription, {
+      id: other,
+    });
+    const errors = (await theirs.done.then(
+      () => theirs.results.flatMap((r) => r.errors ?? []),
+      (err: unknown) => err,
+    )) as Array<{ extensions?: { code?: string } }>;
+    expect(errors.map((e) => e.extensions?.code)).toEqual(["NOT_FOUND"]);
+    expect(theirs.results.every((r) => !r.data?.jobStatus)).toBe(true);
+    watching.unsubscribe();
+  });
+});
+
 describe("myJobs", () => {
   let me: User;
   beforeAll(async () => {

@@ -2,10 +2,13 @@ import type { Server } from "node:http";
 import {
   getOperationAST,
   GraphQLError,
+  Kind,
   OperationTypeNode,
   type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
 } from "graphql";
 import type { Context as WsContext, SubscribePayload } from "graphql-ws";
 import { useServer, type Extra as WsExtra } from "graphql-ws/use/ws";
@@ -19,6 +22,7 @@ import { coerceError } from "../lib.js";
 import type { LiveSessions } from "../realtime/liveSessions.js";
 import { CLOSE_CODES } from "./closeCodes.js";
 import type { ConnectionLimits, Release } from "./connectionLimits.js";
+import { SharedSubscriptions, STREAM_KIND, type StreamKind } from "../realtime/sharedSubscriptions.js";
 import { parseQuery } from "./useQueryLimits.js";
 import type { Yoga } from "./yoga.js";
 
@@ -37,8 +41,9 @@ const ANSWER_GRACE_MS = 500;
 // set in onConnect: one token lookup per connection, not per operation
 type Extra = { auth?: Authentication };
 
+type Subscribe = (args: ExecutionArgs) => Promise<ExecutionResult | AsyncIterableIterator<ExecutionResult>>;
 type EnvelopedArgs = ExecutionArgs & {
-  rootValue: { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
+  rootValue: { execute: (args: ExecutionArgs) => unknown; subscribe: Subscribe };
 };
 
 /**
@@ -53,6 +58,9 @@ type EnvelopedArgs = ExecutionArgs & {
  * token ends alone when that token's session does (see {@link LiveSessions.untilEnded}). `limits` caps
  * sockets per user and per IP address, and subscriptions per user (those on an operation's own
  * token count for its user); see closeCodes.ts for what a client is told.
+ *
+ * Subscriptions of one user with the same document and variables share one execution (see
+ * {@link SharedSubscriptions}): a change watched from a thousand sockets is executed once.
  */
 export function attachGraphqlWs(
   server: Server,
@@ -63,6 +71,7 @@ export function attachGraphqlWs(
 ): { dispose(): Promise<void> | void } {
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: MAX_PAYLOAD_BYTES });
   const live = new WeakMap<WebSocket, LiveSocket>();
+  const sharing = new SharedSubscriptions();
   // registered before graphql-ws's own listener, so every socket has its LiveSocket first
   wss.on("connection", (socket, request) => {
     // keyed as the rate limits key clients: an IPv6 client by its /64, which it usually has whole
@@ -117,6 +126,17 @@ export function attachGraphqlWs(
     }
     const refused = socket.open(id, operation.operation, auth);
     if (refused) return [refused];
+    const run: Subscribe = (args) => subscribe(args) as ReturnType<Subscribe>;
+    const kind = streamKind(schema, operation);
+    const userId = auth.viewer?.user.id;
+    // the key holds everything a result depends on: two users never share, nor two documents or variables
+    const shared: Subscribe =
+      kind && userId
+        ? (args) => {
+            const key = JSON.stringify([userId, payload.query, payload.operationName, payload.variables]);
+            return sharing.subscribe(key, kind, () => run(args));
+          }
+        : run;
     return {
       schema,
       operationName: payload.operationName,
@@ -130,12 +150,10 @@ export function attachGraphqlWs(
             // its other operations (anonymous, or on other tokens; GraphiQL sends every tab's over
             // one socket) go on, where a 4403 would end them all and make clients reconnect in vain
             async (args: ExecutionArgs) => {
-              const result = await subscribe(args);
-              return isAsyncIterable(result)
-                ? sessions.untilEnded(result as AsyncIterable<ExecutionResult>, operationSession)
-                : result;
+              const result = await shared(args);
+              return isAsyncIterable(result) ? sessions.untilEnded(result, operationSession) : result;
             }
-          : subscribe,
+          : shared,
       },
     } satisfies EnvelopedArgs;
   };
@@ -295,6 +313,14 @@ class LiveSocket {
     for (const operation of this.operations.values()) operation.release?.();
     this.operations.clear();
   }
+}
+
+/** How the operation's root field's stream reads, when it declares it and the root is that one plain field. */
+function streamKind(schema: GraphQLSchema, operation: OperationDefinitionNode): StreamKind | undefined {
+  const [root, ...more] = operation.selectionSet.selections;
+  if (more.length > 0 || root?.kind !== Kind.FIELD) return undefined;
+  const kind = schema.getSubscriptionType()?.getFields()[root.name.value]?.extensions[STREAM_KIND];
+  return kind === "state" || kind === "changes" ? kind : undefined;
 }
 
 /** `err` with `code` as its `extensions.code`, unless it has one already. */
