@@ -1,4 +1,5 @@
 import type { Server } from "node:http";
+import type { Duplex } from "node:stream";
 import {
   getOperationAST,
   GraphQLError,
@@ -75,7 +76,7 @@ export function attachGraphqlWs(
   // registered before graphql-ws's own listener, so every socket has its LiveSocket first
   wss.on("connection", (socket, request) => {
     // keyed as the rate limits key clients: an IPv6 client by its /64, which it usually has whole
-    live.set(socket, new LiveSocket(socket, clientKey({ req: request }), sessions, limits));
+    live.set(socket, new LiveSocket(socket, request.socket, clientKey({ req: request }), sessions, limits));
   });
   /** Checks one operation and gets it ready to run: an array of errors refuses it. */
   const prepare = async (
@@ -183,6 +184,8 @@ export function attachGraphqlWs(
           return [new UserError("DATABASE_BUSY", caught.message)];
         }
       },
+      // before each result is sent: returns nothing, so graphql-ws sends the result as it is
+      onNext: (ctx) => void live.get(ctx.extra.socket)?.batchWrites(),
       // called once an operation's last message is sent (or it was cancelled), and on its error
       onComplete: (ctx, id) => live.get(ctx.extra.socket)?.finish(id),
       onError: (ctx, id) => void live.get(ctx.extra.socket)?.finish(id),
@@ -203,6 +206,7 @@ class LiveSocket {
   private slot: Release | undefined;
   /** Open operations by id; a subscription holds a slot among its user's subscriptions. */
   private readonly operations = new Map<string, { subscription: boolean; release?: Release }>();
+  private batching = false;
   private idleTimer: NodeJS.Timeout | undefined;
   private graceTimer: NodeJS.Timeout | undefined;
   private unwatch: (() => void) | undefined;
@@ -212,6 +216,8 @@ class LiveSocket {
 
   constructor(
     private readonly socket: WebSocket,
+    /** The TCP connection under `socket` (the upgraded request's). */
+    private readonly tcp: Duplex,
     address: string,
     private readonly sessions: LiveSessions,
     private readonly limits: ConnectionLimits,
@@ -265,6 +271,20 @@ class LiveSocket {
     this.operations.set(id, { subscription, release });
     clearTimeout(this.idleTimer);
     return undefined;
+  }
+
+  /**
+   * Holds the frames sent in this turn of the event loop and writes them at once: a change watched
+   * by many of the socket's subscriptions then costs one system call, not one per subscription.
+   */
+  batchWrites(): void {
+    if (this.batching) return;
+    this.batching = true;
+    this.tcp.cork();
+    setImmediate(() => {
+      this.batching = false;
+      this.tcp.uncork();
+    });
   }
 
   /** An operation is over: its answer is sent, or it was cancelled. */
