@@ -4,7 +4,7 @@ import type { JobOutcome, JobService, RunningJob } from "../jobs/runJob.js";
 import {
   MappingError,
   PermanentImportError,
-  type ParsedRow,
+  type InvalidRow,
   type SpreadsheetHeader,
   type SpreadsheetKind,
   type TemplateColumn,
@@ -17,7 +17,10 @@ import { type FileReaders, fileReaders, type IsolatedSpreadsheet } from "./parse
 /** The settings reading a file obeys (see config.ts). */
 export type ReadingConfig = Pick<Config, "parseMemoryMb" | "maxUncompressedBytes">;
 
-/** Rows written per insert statement: big enough to amortise the round trip, small enough to stay cheap. */
+/**
+ * Rejected rows written per insert statement: big enough to amortise the round trip, small enough
+ * to stay cheap (valid rows come in batches of parseProcess.ts's `ROWS_PER_BATCH` for this).
+ */
 const BATCH_ROWS = 2_000;
 /** `rows_processed` is written at most this often, so progress never costs a write per row. */
 const PROGRESS_INTERVAL_MS = 500;
@@ -191,8 +194,7 @@ async function readRows(
   await recordHeader(pool, importId, sheet.header, "VALIDATING");
 
   const counts: Counts = { total: 0, imported: 0, failed: 0 };
-  let valid: Array<[number, Record<string, unknown>]> = [];
-  let rejected: Extract<ParsedRow, { ok: false }>[] = [];
+  let rejected: InvalidRow[] = [];
   // one batch is written while the next is parsed: PostgreSQL and this process work at once, and
   // at most two batches are ever in memory
   let writing: Promise<unknown> = Promise.resolve();
@@ -202,26 +204,18 @@ async function readRows(
     writing.catch(() => undefined); // observed by the next await; meanwhile not "unhandled"
   };
   let lastProgress = Date.now();
-  for await (const parsed of sheet.rows()) {
+  for await (const batch of sheet.batches()) {
     await job.checkpoint();
-    counts.total++;
-    if (parsed.ok) {
-      counts.imported++;
-      if (dryRun) continue;
-      valid.push([parsed.rowNumber, parsed.values]);
-      if (valid.length >= BATCH_ROWS) {
-        const batch = valid;
-        valid = [];
-        await write(() => insertRecords(tx, importId, batch));
-      }
-    } else {
-      counts.failed++;
-      rejected.push(parsed);
-      if (rejected.length >= BATCH_ROWS) {
-        const batch = rejected;
-        rejected = [];
-        await write(() => insertRejected(tx, importId, batch));
-      }
+    counts.total += batch.valid + batch.rejected.length;
+    counts.imported += batch.valid;
+    counts.failed += batch.rejected.length;
+    // a batch's valid rows are one statement, as the child wrote them
+    if (batch.valid > 0 && !dryRun) await write(() => insertRecords(tx, importId, batch.records));
+    rejected.push(...batch.rejected);
+    if (rejected.length >= BATCH_ROWS) {
+      const rows = rejected;
+      rejected = [];
+      await write(() => insertRejected(tx, importId, rows));
     }
     if (Date.now() - lastProgress >= PROGRESS_INTERVAL_MS) {
       lastProgress = Date.now();
@@ -232,23 +226,22 @@ async function readRows(
     }
   }
   await pool.query("update imports set phase = 'SAVING' where id = $1 and status = 'PROCESSING'", [importId]);
-  if (valid.length) await write(() => insertRecords(tx, importId, valid));
   if (rejected.length) await write(() => insertRejected(tx, importId, rejected));
   await writing;
   // a text file can turn out to be Windows-1252 only past its start
   return { ...counts, encoding: sheet.encoding };
 }
 
-/** One statement per batch: the rows travel as a single json parameter. */
-async function insertRecords(tx: pg.PoolClient, importId: string, rows: Array<[number, Record<string, unknown>]>) {
+/** One statement per batch: the rows travel as a single json parameter, `[[rowNumber, values], …]`. */
+async function insertRecords(tx: pg.PoolClient, importId: string, records: string) {
   await tx.query(
     `insert into records (import_id, row_number, data)
      select $1, (r->>0)::int, r->1 from jsonb_array_elements($2::jsonb) r`,
-    [importId, JSON.stringify(rows)],
+    [importId, records],
   );
 }
 
-async function insertRejected(tx: pg.PoolClient, importId: string, rows: Extract<ParsedRow, { ok: false }>[]) {
+async function insertRejected(tx: pg.PoolClient, importId: string, rows: InvalidRow[]) {
   await tx.query(
     `insert into import_rejected_rows (import_id, row_number, raw)
      select $1, (r->>0)::int, r->1 from jsonb_array_elements($2::jsonb) r`,

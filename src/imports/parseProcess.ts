@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import {
   MappingError,
   PermanentImportError,
-  type ParsedRow,
+  type InvalidRow,
   type PermanentImportErrorCode,
   type ReadLimits,
   type ReadOptions,
@@ -42,8 +42,11 @@ import type { InferOptions, InferredTemplate } from "./inferTemplate.js";
  * at most {@link MAX_IDLE} wait.
  */
 
-/** Rows per message from the child: few enough messages, small enough batches. */
-export const ROWS_PER_BATCH = 1_000;
+/**
+ * Rows per message from the child: few enough messages, small enough batches; a batch's valid rows
+ * are one insert statement.
+ */
+export const ROWS_PER_BATCH = 2_000;
 /** Batches the child may send ahead of the parent: one being written, one waiting. */
 export const BATCHES_IN_FLIGHT = 2;
 /** How long a child waits for its next file before it is stopped. */
@@ -60,7 +63,12 @@ export interface ReadRequest {
 
 /** A failure in the child, as plain data: error classes do not survive the trip. */
 export type FailureData =
-  | { type: "mapping"; code: PermanentImportErrorCode; message: string; header: SpreadsheetHeader }
+  | {
+      type: "mapping";
+      code: PermanentImportErrorCode;
+      message: string;
+      header: SpreadsheetHeader;
+    }
   | { type: "permanent"; code: PermanentImportErrorCode; message: string }
   | { type: "other"; name: string; message: string };
 
@@ -69,8 +77,8 @@ export type ChildMessage = { session: number } & (
   | { type: "read" }
   | { type: "sample"; sample: InferredTemplate }
   | { type: "header"; header: SpreadsheetHeader }
-  /** JSON: for arrays of small objects, faster to write and read than the structured clone */
-  | { type: "rows"; rows: string }
+  /** a {@link RowBatch}, its rejected rows as JSON */
+  | { type: "rows"; records: string; valid: number; rejected: string }
   | { type: "end"; encoding: string | null }
   | { type: "failed"; failure: FailureData }
 );
@@ -87,14 +95,27 @@ export type ParentMessage = { session: number } & (
 /** What the child reports about a file, once read past the `read` requests. */
 type Report = Exclude<ChildMessage, { type: "read" | "failed" }>;
 
+/**
+ * Up to {@link ROWS_PER_BATCH} data rows, in file order: the valid ones already as the JSON text
+ * their insert takes, so that the parent neither reads nor writes them again (JSON also crosses
+ * faster than the structured clone of many small objects), and the rows with errors as rows.
+ */
+export interface RowBatch {
+  /** The valid rows as a JSON array of `[rowNumber, values]` pairs. */
+  records: string;
+  /** How many valid rows `records` holds. */
+  valid: number;
+  rejected: InvalidRow[];
+}
+
 /** A file opened in a child process: its header is known; its rows are read on demand. */
 export interface IsolatedSpreadsheet {
   readonly header: SpreadsheetHeader;
   /**
-   * The data rows after the header, in file order, as `OpenedSpreadsheet.rows()` gives them; can
-   * be iterated once. The child reads ahead by at most {@link BATCHES_IN_FLIGHT} batches.
+   * The data rows after the header, as `OpenedSpreadsheet.rows()` gives them, in batches; can be
+   * iterated once. The child reads ahead by at most {@link BATCHES_IN_FLIGHT} batches.
    */
-  rows(): AsyncGenerator<ParsedRow, void, undefined>;
+  batches(): AsyncGenerator<RowBatch, void, undefined>;
   /** A text file's encoding as known at the end (it can turn out to be Windows-1252 late). */
   readonly encoding: string | null;
   /** Stops reading (the child, unless it is done); safe to call more than once. */
@@ -197,7 +218,11 @@ function startFileReaders(memoryMb: number): FileReaders {
         await pipeline(upload, createWriteStream(file));
         await sampleTurn();
         try {
-          const session = await begin(() => createReadStream(file), { type: "sample", options, limits });
+          const session = await begin(() => createReadStream(file), {
+            type: "sample",
+            options,
+            limits,
+          });
           try {
             const report = await session.next();
             if (report.type !== "sample") throw new Error(`The file reader answered ${report.type} for a sample.`);
@@ -228,7 +253,10 @@ async function sweepLeftovers(): Promise<void> {
   for (const name of names) {
     const owner = name.startsWith(TMP_PREFIX) ? Number(name.slice(TMP_PREFIX.length).split("-")[0]) : NaN;
     if (Number.isInteger(owner) && owner > 0 && !isRunning(owner)) {
-      await rm(path.join(tmpdir(), name), { recursive: true, force: true }).catch(() => undefined);
+      await rm(path.join(tmpdir(), name), {
+        recursive: true,
+        force: true,
+      }).catch(() => undefined);
     }
   }
 }
@@ -375,7 +403,12 @@ class Session {
       case "read":
         this.chunks.next().then(
           ({ done, value }) => {
-            if (!this.closed) this.reader.send({ session: this.id, type: "chunk", data: done ? null : value });
+            if (!this.closed)
+              this.reader.send({
+                session: this.id,
+                type: "chunk",
+                data: done ? null : value,
+              });
           },
           (err: unknown) => this.fail(err), // the storage's or the upload's own error, unchanged
         );
@@ -435,7 +468,7 @@ class ChildSpreadsheet implements IsolatedSpreadsheet {
     this.encoding = header.encoding;
   }
 
-  async *rows(): AsyncGenerator<ParsedRow, void, undefined> {
+  async *batches(): AsyncGenerator<RowBatch, void, undefined> {
     if (this.started) throw new Error("The rows of a spreadsheet can only be read once");
     this.started = true;
     try {
@@ -446,7 +479,12 @@ class ChildSpreadsheet implements IsolatedSpreadsheet {
           return;
         }
         if (report.type !== "rows") throw new Error(`The file reader sent ${report.type} among its rows.`);
-        yield* JSON.parse(report.rows) as ParsedRow[];
+        const { records, valid, rejected } = report;
+        yield {
+          records,
+          valid,
+          rejected: JSON.parse(rejected) as RowBatch["rejected"],
+        };
         this.session.more();
       }
     } finally {
@@ -463,7 +501,12 @@ class ChildSpreadsheet implements IsolatedSpreadsheet {
 export function toFailureData(err: unknown): FailureData {
   if (err instanceof MappingError) {
     // the header's `problem` is this very error, rebuilt on the other side
-    return { type: "mapping", code: err.code, message: err.message, header: { ...err.header, problem: null } };
+    return {
+      type: "mapping",
+      code: err.code,
+      message: err.message,
+      header: { ...err.header, problem: null },
+    };
   }
   if (err instanceof PermanentImportError) return { type: "permanent", code: err.code, message: err.message };
   const error = err instanceof Error ? err : new Error(String(err));

@@ -8,7 +8,13 @@
  */
 import { rmSync } from "node:fs";
 import { Readable } from "node:stream";
-import { openSpreadsheet, type ParsedRow, type ReadLimits } from "../spreadsheet/index.js";
+import {
+  type InvalidRow,
+  openSpreadsheet,
+  type ParsedRow,
+  type ReadLimits,
+  type ValidRow,
+} from "../spreadsheet/index.js";
 import { type InferOptions, readSample } from "./inferTemplate.js";
 import {
   BATCHES_IN_FLIGHT,
@@ -78,11 +84,24 @@ async function* fileChunks(id: number): AsyncGenerator<Buffer, void, undefined> 
   }
 }
 
+/** Sends a batch of rows (see `RowBatch`): the valid ones as the insert takes them. */
 async function sendRows(id: number, rows: ParsedRow[]) {
   while (credits === 0) await new Promise<void>((resolve) => (creditWaiter = resolve));
   creditWaiter = null;
   credits--;
-  await send({ session: id, type: "rows", rows: JSON.stringify(rows) });
+  const records: Array<[number, ValidRow["values"]]> = [];
+  const rejected: InvalidRow[] = [];
+  for (const row of rows) {
+    if (row.ok) records.push([row.rowNumber, row.values]);
+    else rejected.push(row);
+  }
+  await send({
+    session: id,
+    type: "rows",
+    records: JSON.stringify(records),
+    valid: records.length,
+    rejected: JSON.stringify(rejected),
+  });
 }
 
 /** Reads a file's header and rows, as an import does. */

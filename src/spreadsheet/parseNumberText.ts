@@ -3,8 +3,8 @@ export type DecimalSeparator = "DOT" | "COMMA";
 
 // plain: digits with an optional decimal mark and exponent, as JavaScript writes numbers
 const PLAIN: Record<DecimalSeparator, RegExp> = {
-  DOT: /^([+-]?)(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/,
-  COMMA: /^([+-]?)(\d+,?\d*|,\d+)([eE][+-]?\d+)?$/,
+  DOT: /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/,
+  COMMA: /^[+-]?(?:\d+,?\d*|,\d+)(?:[eE][+-]?\d+)?$/,
 };
 // grouped: thousands in threes, one separator throughout; spaces (also the non-breaking ones
 // spreadsheets write) group in every locale, the apostrophe only with a decimal dot (Swiss style)
@@ -23,8 +23,8 @@ const GROUPED: Record<DecimalSeparator, RegExp> = {
  */
 export function parseNumberText(text: string, decimalSeparator: DecimalSeparator = "DOT"): string | null {
   const mark = decimalSeparator === "COMMA" ? "," : ".";
-  const plain = PLAIN[decimalSeparator].exec(text);
-  if (plain) return plain[1]! + plain[2]!.replace(mark, ".") + (plain[3] ?? "");
+  // a plain number is already in JavaScript syntax but for a decimal comma
+  if (PLAIN[decimalSeparator].test(text)) return decimalSeparator === "COMMA" ? text.replace(",", ".") : text;
   const grouped = GROUPED[decimalSeparator].exec(text);
   if (!grouped) return null;
   return grouped[1]! + grouped[2]!.replaceAll(grouped[3]!, "") + (grouped[4] ?? "").replace(mark, ".");
@@ -36,7 +36,9 @@ export function parseNumberText(text: string, decimalSeparator: DecimalSeparator
  * `0.1` and `12.50` are exact, `12345678901234567.891` (which becomes 12345678901234568) is not.
  */
 export function isExactNumber(text: string, value: number): boolean {
-  return decimalKey(text) === decimalKey(String(value));
+  // most numbers are written as JavaScript writes them back: then no digits need comparing
+  const written = String(value);
+  return written === text || decimalKey(text) === decimalKey(written);
 }
 
 /** How many significant digits a number in JavaScript syntax has: `0.00120` → 2. */
