@@ -2,6 +2,9 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
 
+/** How long a drop waits for connections that are closing by themselves before it ends them. */
+const LINGER_MS = 500;
+
 export interface TestDatabase {
   url: string;
   /** Drops the database, ending any connection still open on it. */
@@ -36,6 +39,15 @@ export async function createTestDatabase({ empty = false } = {}): Promise<TestDa
     url: url.toString(),
     drop: () =>
       withAdmin(async (client) => {
+        // pg-pool's end() resolves before its clients' connections have closed: one that `with
+        // (force)` terminates meanwhile gets an error its pool may have no listener for (an uncaught
+        // exception in the test run). Those close within milliseconds: let them, then force the rest.
+        const deadline = Date.now() + LINGER_MS;
+        while (Date.now() < deadline) {
+          const { rowCount } = await client.query("select 1 from pg_stat_activity where datname = $1", [name]);
+          if (!rowCount) break;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
         await client.query(`drop database if exists ${client.escapeIdentifier(name)} with (force)`);
       }),
   };
