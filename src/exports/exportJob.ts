@@ -18,6 +18,7 @@ interface ExportRow {
   format: SheetFormat;
   template_name: string;
   columns: unknown;
+  key_columns: string[];
 }
 
 /**
@@ -40,7 +41,7 @@ export function exportJob(
       const {
         rows: [found],
       } = await tx.query<ExportRow>(
-        `select e.user_id, e.template_id, e.import_id, e.format, t.name as template_name, t.columns
+        `select e.user_id, e.template_id, e.import_id, e.format, t.name as template_name, t.columns, t.key_columns
          from exports e join import_templates t on t.id = e.template_id where e.id = $1`,
         [exportId],
       );
@@ -87,15 +88,26 @@ async function writeExport(reader: pg.PoolClient, tx: pg.PoolClient, found: Expo
     async (out) => {
       const writer = createSheetWriter(found.format, out, { sheetName: found.template_name, columns });
       let rows = 0;
+      const query =
+        found.key_columns.length > 0 && found.import_id === null
+          ? // a keyed template's current dataset, one row per key, in the order the keys were created
+            {
+              text: "select data from dataset_records where template_id = $1 order by seq",
+              values: [found.template_id],
+            }
+          : {
+              // records in the order people saw them: import by import, row by row
+              text: `select r.data from records r join imports i on i.id = r.import_id
+                where i.template_id = $1 and i.user_id = $2 and i.status = 'COMPLETED'
+                  and ($3::uuid is null or i.id = $3::uuid)
+                order by i.created_at, i.id, r.row_number`,
+              values: [found.template_id, found.user_id, found.import_id],
+            };
       const records = cursorRows<{ data: Record<string, JsonValue> }>(
         reader,
         "export_records",
-        // records in the order people saw them: import by import, row by row
-        `select r.data from records r join imports i on i.id = r.import_id
-         where i.template_id = $1 and i.user_id = $2 and i.status = 'COMPLETED'
-           and ($3::uuid is null or i.id = $3::uuid)
-         order by i.created_at, i.id, r.row_number`,
-        [found.template_id, found.user_id, found.import_id],
+        query.text,
+        query.values,
       );
       for await (const { data } of records) {
         await job.checkpoint();

@@ -46,6 +46,7 @@ export async function cancelImport({ db }: { db: Database }, found: Import): Pro
     // a running import's rows are in its own transaction, which rolls back; these are a dry run's
     await tx.query("delete from import_row_errors where import_id = $1", [found.id]);
     await tx.query("delete from import_rejected_rows where import_id = $1", [found.id]);
+    await tx.query("delete from import_changes where import_id = $1", [found.id]);
     await tx.query("delete from records where import_id = $1", [found.id]);
   });
   return db.prisma.import.findUniqueOrThrow({ where: { id: found.id } });

@@ -8,10 +8,19 @@ import {
   type SpreadsheetHeader,
   type SpreadsheetKind,
   type TemplateColumn,
+  type DuplicateRows,
 } from "../spreadsheet/index.js";
 import { deleteStoredFile, openStoredFile } from "../storage/fileStore.js";
+import {
+  applyKeyedBatch,
+  type ChangeKind,
+  countChanges,
+  lockDataset,
+  recordCreations,
+} from "./datasetChanges.js";
 import type { ImportOptions } from "./importOptions.js";
 import { storeErrorReport } from "./writeErrorReport.js";
+import type { KeyedBatch } from "./datasetChanges.js";
 import { type FileReaders, fileReaders, type IsolatedSpreadsheet } from "./parseProcess.js";
 
 /** The settings reading a file obeys (see config.ts). */
@@ -27,6 +36,7 @@ const PROGRESS_INTERVAL_MS = 500;
 
 interface ImportRow {
   user_id: string;
+  template_id: string;
   file_id: string | null;
   file_type: SpreadsheetKind;
   /** the template's columns and locale as they were when the import was started */
@@ -34,6 +44,11 @@ interface ImportRow {
   decimal_separator: "DOT" | "COMMA";
   date_order: "DMY" | "MDY" | "YMD";
   options: ImportOptions;
+  /** the template's key columns and duplicates policy when the import was started */
+  key_columns: string[];
+  duplicates: DuplicateRows;
+  /** the template's key columns now */
+  template_key_columns: string[];
 }
 
 /**
@@ -58,17 +73,28 @@ export function importJob(pool: pg.Pool, reading: ReadingConfig): JobService {
     resetOnStart:
       "phase = 'PARSING', rows_processed = 0, rows_imported = 0, rows_failed = 0, rows_total = null, " +
       "sheet_name = null, sheets = '{}', header_row = null, encoding = null, delimiter = null, " +
-      "source_columns = '[]', mapping = '[]'",
+      "source_columns = '[]', mapping = '[]', rows_created = 0, rows_updated = 0, rows_unchanged = 0, rows_duplicate = 0",
     isPermanent: (err) => err instanceof PermanentImportError,
     async run(tx, importId, job) {
       const {
         rows: [found],
       } = await tx.query<ImportRow>(
-        `select user_id, file_id, file_type, template_columns, decimal_separator, date_order, options from imports where id = $1`,
+        `select i.user_id, i.template_id, i.file_id, i.file_type, i.template_columns, i.decimal_separator, i.date_order,
+           i.options, i.key_columns, i.duplicates, t.key_columns as template_key_columns
+         from imports i join import_templates t on t.id = i.template_id where i.id = $1`,
         [importId],
       );
       if (!found?.file_id) throw new PermanentImportError("FILE_MISSING", "The uploaded file is no longer stored.");
       const dryRun = found.options.dryRun === true;
+      if (found.key_columns.join() !== found.template_key_columns.join()) {
+        // the dataset is keyed by the template's key columns, which changed after this import started
+        throw new PermanentImportError(
+          "TEMPLATE_CHANGED",
+          "The template's key columns changed after this import was started; upload the file again.",
+        );
+      }
+      // saving imports of one keyed template take turns, so none compares against a dataset another changes
+      if (found.key_columns.length > 0 && !dryRun) await lockDataset(tx, found.template_id);
       let counts: Counts & { encoding: string | null };
       try {
         counts = await importRows(
@@ -88,20 +114,27 @@ export function importJob(pool: pg.Pool, reading: ReadingConfig): JobService {
         if (dryRun) return { status: "NEEDS_REVIEW", errorMessage: err.message };
         throw err;
       }
+      const changes: Record<ChangeKind, number> =
+        found.key_columns.length > 0 || dryRun
+          ? await countChanges(tx, importId)
+          : { CREATED: counts.imported, UPDATED: 0, UNCHANGED: 0 };
       await tx.query(
         `update imports set phase = 'DONE', rows_total = $2, rows_processed = $2, rows_imported = $3, rows_failed = $4,
-           encoding = $5
+           encoding = $5, rows_created = $6, rows_updated = $7, rows_unchanged = $8, rows_duplicate = $9
          where id = $1`,
-        [importId, counts.total, counts.imported, counts.failed, counts.encoding],
+        [
+          importId,
+          counts.total,
+          counts.imported,
+          counts.failed,
+          counts.encoding,
+          changes.CREATED,
+          changes.UPDATED,
+          changes.UNCHANGED,
+          counts.duplicate,
+        ],
       );
-      const { preview } = found.options;
-      if (!dryRun && preview && (preview.rowsTotal !== counts.total || preview.rowsImported !== counts.imported)) {
-        throw new PermanentImportError(
-          "CORRUPT_FILE",
-          `The file read differently than in the preview (${counts.imported} of ${counts.total} rows valid, ` +
-            `the preview showed ${preview.rowsImported} of ${preview.rowsTotal}), so nothing was saved.`,
-        );
-      }
+      if (!dryRun && found.options.preview) checkPreview(found.options.preview, counts, changes);
       // exactly this run's rejected rows, committed with them: a download only streams the file
       await storeErrorReport(tx, importId, found.user_id, found.template_columns);
       const nothing = noValidRows(counts);
@@ -111,6 +144,35 @@ export function importJob(pool: pg.Pool, reading: ReadingConfig): JobService {
       return { status: "COMPLETED" } satisfies JobOutcome;
     },
   };
+}
+
+/**
+ * A confirmed import must save what its review showed: the same rows, making the same changes. The
+ * file is the same, so a difference in the changes means the dataset changed since the review.
+ */
+function checkPreview(preview: NonNullable<ImportOptions["preview"]>, counts: Counts, changes: Record<ChangeKind, number>) {
+  if (preview.rowsTotal !== counts.total || preview.rowsImported !== counts.imported) {
+    throw new PermanentImportError(
+      "CORRUPT_FILE",
+      `The file read differently than in the preview (${counts.imported} of ${counts.total} rows valid, ` +
+        `the preview showed ${preview.rowsImported} of ${preview.rowsTotal}), so nothing was saved.`,
+    );
+  }
+  const shown = (c: Record<ChangeKind, number>) =>
+    `${c.CREATED} created, ${c.UPDATED} updated, ${c.UNCHANGED} unchanged`;
+  const reviewed = preview.changes;
+  if (
+    reviewed &&
+    (reviewed.CREATED !== changes.CREATED ||
+      reviewed.UPDATED !== changes.UPDATED ||
+      reviewed.UNCHANGED !== changes.UNCHANGED)
+  ) {
+    throw new PermanentImportError(
+      "TEMPLATE_CHANGED",
+      `The template's records changed since this import was reviewed (the review showed ${shown(reviewed)}; ` +
+        `now ${shown(changes)}), so nothing was saved. Retry it as a dry run to review the changes again.`,
+    );
+  }
 }
 
 /** Why a file read to the end gives nothing to save, or `null` when some rows are valid. */
@@ -146,6 +208,8 @@ interface Counts {
   total: number;
   imported: number;
   failed: number;
+  /** exact repeats of earlier rows, skipped */
+  duplicate: number;
 }
 
 /**
@@ -166,6 +230,7 @@ async function importRows(
   const sheet = await readers.open(() => openStoredFile(pool, row.file_id), {
     kind: row.file_type,
     columns: row.template_columns,
+    repeats: { keyColumns: row.key_columns, duplicates: row.duplicates },
     options: {
       sheet: sheetName,
       headerRow,
@@ -176,7 +241,17 @@ async function importRows(
     },
   });
   try {
-    return await readRows(pool, tx, importId, sheet, job, dryRun);
+    return await readRows(pool, tx, importId, sheet, job, {
+      dryRun,
+      keyed: row.key_columns.length > 0 && {
+        importId,
+        templateId: row.template_id,
+        columns: row.template_columns,
+        keyColumns: row.key_columns,
+        mode: row.options.mode ?? "CREATE_OR_UPDATE",
+        dryRun,
+      },
+    });
   } finally {
     await sheet.close();
   }
@@ -188,12 +263,12 @@ async function readRows(
   importId: string,
   sheet: IsolatedSpreadsheet,
   job: RunningJob,
-  dryRun: boolean,
+  { dryRun, keyed }: { dryRun: boolean; keyed: Omit<KeyedBatch, "records"> | false },
 ): Promise<Counts & { encoding: string | null }> {
   // what was found in the file, shown with the phase that starts once it is known
   await recordHeader(pool, importId, sheet.header, "VALIDATING");
 
-  const counts: Counts = { total: 0, imported: 0, failed: 0 };
+  const counts: Counts = { total: 0, imported: 0, failed: 0, duplicate: 0 };
   let rejected: InvalidRow[] = [];
   // one batch is written while the next is parsed: PostgreSQL and this process work at once, and
   // at most two batches are ever in memory
@@ -206,12 +281,25 @@ async function readRows(
   let lastProgress = Date.now();
   for await (const batch of sheet.batches()) {
     await job.checkpoint();
-    counts.total += batch.valid + batch.rejected.length;
+    counts.total += batch.valid + batch.rejected.length + batch.duplicate;
     counts.imported += batch.valid;
     counts.failed += batch.rejected.length;
-    // a batch's valid rows are one statement, as the child wrote them
-    if (batch.valid > 0 && !dryRun) await write(() => insertRecords(tx, importId, batch.records));
+    counts.duplicate += batch.duplicate;
     rejected.push(...batch.rejected);
+    // a batch's valid rows are one statement, as the child wrote them
+    if (batch.valid > 0) {
+      const { records } = batch;
+      if (keyed) {
+        await write(async () => {
+          // rows the mode refuses are rejected after all
+          const refused = await applyKeyedBatch(tx, { ...keyed, records });
+          counts.imported -= refused.length;
+          counts.failed += refused.length;
+          rejected.push(...refused);
+        });
+      } else if (dryRun) await write(() => recordCreations(tx, importId, records));
+      else await write(() => insertRecords(tx, importId, records));
+    }
     if (rejected.length >= BATCH_ROWS) {
       const rows = rejected;
       rejected = [];
@@ -226,8 +314,8 @@ async function readRows(
     }
   }
   await pool.query("update imports set phase = 'SAVING' where id = $1 and status = 'PROCESSING'", [importId]);
-  if (rejected.length) await write(() => insertRejected(tx, importId, rejected));
   await writing;
+  if (rejected.length) await insertRejected(tx, importId, rejected);
   // a text file can turn out to be Windows-1252 only past its start
   return { ...counts, encoding: sheet.encoding };
 }

@@ -1,5 +1,6 @@
 import { UserError } from "../errors.js";
 import type { ColumnPick, TemplateColumn } from "../spreadsheet/index.js";
+import type { ChangeKind, ImportMode } from "./datasetChanges.js";
 
 /** What the uploader may say about how to read a file; stored with the import. */
 export interface ImportOptions {
@@ -11,11 +12,13 @@ export interface ImportOptions {
   mapping?: ColumnPick[];
   /** Read and validate everything, save nothing, and wait in NEEDS_REVIEW. */
   dryRun?: boolean;
+  /** On a template with key columns: create and update (the default), only create, or only update. */
+  mode?: ImportMode;
   /**
    * Set by confirmImport: the counts the dry run showed, which the saving run must reproduce, so
    * the rows saved are exactly the rows previewed.
    */
-  preview?: { rowsTotal: number; rowsImported: number };
+  preview?: { rowsTotal: number; rowsImported: number; changes?: Record<ChangeKind, number> };
 }
 
 /** ImportOptions as a client sends them. */
@@ -24,6 +27,7 @@ export interface ImportOptionsInput {
   headerRow?: number | null;
   mapping?: ReadonlyArray<{ templateKey: string; sourceIndex?: number | null }> | null;
   dryRun?: boolean | null;
+  mode?: ImportMode | null;
 }
 
 /** Excel's own limits: a sheet name has at most 31 characters, a sheet at most 1,048,576 rows and 16,384 columns. */
@@ -46,6 +50,7 @@ const shown = (key: string) => `“${key.length > 64 ? `${key.slice(0, 64)}…` 
 export function validateImportOptions(
   input: ImportOptionsInput | null | undefined,
   columns: readonly TemplateColumn[],
+  keyColumns: readonly string[],
 ): ImportOptions {
   const options: ImportOptions = {};
   if (input?.sheet != null) {
@@ -62,6 +67,12 @@ export function validateImportOptions(
   }
   if (input?.mapping != null) options.mapping = validateMapping(input.mapping, columns, "options.mapping");
   if (input?.dryRun != null) options.dryRun = input.dryRun;
+  if (input?.mode != null) {
+    if (input.mode !== "CREATE_OR_UPDATE" && keyColumns.length === 0) {
+      invalid(`options.mode ${input.mode} needs a template with key columns; this one has none.`);
+    }
+    options.mode = input.mode;
+  }
   return options;
 }
 

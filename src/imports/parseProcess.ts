@@ -15,6 +15,7 @@ import {
   type PermanentImportErrorCode,
   type ReadLimits,
   type ReadOptions,
+  type RepeatPolicy,
   type SpreadsheetHeader,
   type SpreadsheetKind,
   type TemplateColumn,
@@ -59,6 +60,8 @@ export interface ReadRequest {
   kind: SpreadsheetKind;
   columns: readonly TemplateColumn[];
   options: ReadOptions;
+  /** How rows repeating earlier rows of the file are treated (see repeatedRows.ts). */
+  repeats: RepeatPolicy;
 }
 
 /** A failure in the child, as plain data: error classes do not survive the trip. */
@@ -78,7 +81,7 @@ export type ChildMessage = { session: number } & (
   | { type: "sample"; sample: InferredTemplate }
   | { type: "header"; header: SpreadsheetHeader }
   /** a {@link RowBatch}, its rejected rows as JSON */
-  | { type: "rows"; records: string; valid: number; rejected: string }
+  | { type: "rows"; records: string; valid: number; rejected: string; duplicate: number }
   | { type: "end"; encoding: string | null }
   | { type: "failed"; failure: FailureData }
 );
@@ -106,6 +109,8 @@ export interface RowBatch {
   /** How many valid rows `records` holds. */
   valid: number;
   rejected: InvalidRow[];
+  /** Rows skipped as exact repeats of earlier rows (duplicates SKIP). */
+  duplicate: number;
 }
 
 /** A file opened in a child process: its header is known; its rows are read on demand. */
@@ -479,11 +484,12 @@ class ChildSpreadsheet implements IsolatedSpreadsheet {
           return;
         }
         if (report.type !== "rows") throw new Error(`The file reader sent ${report.type} among its rows.`);
-        const { records, valid, rejected } = report;
+        const { records, valid, rejected, duplicate } = report;
         yield {
           records,
           valid,
           rejected: JSON.parse(rejected) as RowBatch["rejected"],
+          duplicate,
         };
         this.session.more();
       }

@@ -8,13 +8,7 @@
  */
 import { rmSync } from "node:fs";
 import { Readable } from "node:stream";
-import {
-  type InvalidRow,
-  openSpreadsheet,
-  type ParsedRow,
-  type ReadLimits,
-  type ValidRow,
-} from "../spreadsheet/index.js";
+import { createRepeatCheck, type InvalidRow, openSpreadsheet, type ReadLimits } from "../spreadsheet/index.js";
 import { type InferOptions, readSample } from "./inferTemplate.js";
 import {
   BATCHES_IN_FLIGHT,
@@ -84,39 +78,48 @@ async function* fileChunks(id: number): AsyncGenerator<Buffer, void, undefined> 
   }
 }
 
+/** A batch being gathered: the valid rows as the insert's JSON, the rejected ones, the repeats skipped. */
+interface Batch {
+  records: string[];
+  rejected: InvalidRow[];
+  duplicate: number;
+}
+
+const emptyBatch = (): Batch => ({ records: [], rejected: [], duplicate: 0 });
+
 /** Sends a batch of rows (see `RowBatch`): the valid ones as the insert takes them. */
-async function sendRows(id: number, rows: ParsedRow[]) {
+async function sendRows(id: number, { records, rejected, duplicate }: Batch) {
   while (credits === 0) await new Promise<void>((resolve) => (creditWaiter = resolve));
   creditWaiter = null;
   credits--;
-  const records: Array<[number, ValidRow["values"]]> = [];
-  const rejected: InvalidRow[] = [];
-  for (const row of rows) {
-    if (row.ok) records.push([row.rowNumber, row.values]);
-    else rejected.push(row);
-  }
   await send({
     session: id,
     type: "rows",
-    records: JSON.stringify(records),
+    records: `[${records.join(",")}]`,
     valid: records.length,
     rejected: JSON.stringify(rejected),
+    duplicate,
   });
 }
 
 /** Reads a file's header and rows, as an import does. */
-async function read(id: number, { kind, columns, options }: ReadRequest) {
+async function read(id: number, { kind, columns, options, repeats }: ReadRequest) {
   try {
     const sheet = await openSpreadsheet({ stream: Readable.from(fileChunks(id)), kind }, columns, options);
     await send({ session: id, type: "header", header: sheet.header });
-    let batch: ParsedRow[] = [];
+    const check = createRepeatCheck(columns, repeats);
+    let batch = emptyBatch();
     for await (const row of sheet.rows()) {
-      batch.push(row);
-      if (batch.length < ROWS_PER_BATCH) continue;
+      const valuesJson = row.ok ? JSON.stringify(row.values) : null;
+      const verdict = check(row, valuesJson);
+      if (verdict === "duplicate") batch.duplicate++;
+      else if (verdict.ok) batch.records.push(`[${verdict.rowNumber},${valuesJson}]`);
+      else batch.rejected.push(verdict);
+      if (batch.records.length + batch.rejected.length + batch.duplicate < ROWS_PER_BATCH) continue;
       await sendRows(id, batch);
-      batch = [];
+      batch = emptyBatch();
     }
-    if (batch.length > 0) await sendRows(id, batch);
+    if (batch.records.length + batch.rejected.length + batch.duplicate > 0) await sendRows(id, batch);
     await send({ session: id, type: "end", encoding: sheet.header.encoding });
   } catch (err) {
     await send({ session: id, type: "failed", failure: toFailureData(err) });

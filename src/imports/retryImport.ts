@@ -35,7 +35,8 @@ export async function requeueImport(
   } = await tx.query<{ job_id: string | null }>(
     `update imports i set status = 'PENDING', phase = 'QUEUED', error_message = null, attempts = 0, crashes = 0,
        processing_started_at = null, processing_completed_at = null,
-       rows_total = null, rows_processed = 0, rows_imported = 0, rows_failed = 0, options = ${options}
+       rows_total = null, rows_processed = 0, rows_imported = 0, rows_failed = 0, rows_created = 0, rows_updated = 0,
+       rows_unchanged = 0, rows_duplicate = 0, options = ${options}
      from (select id, background_job_id from imports where id = $1 for no key update) old
      where i.id = old.id and i.status = any($3::job_status[]) and i.file_id is not null
        and (i.status <> 'PROCESSING' or not ${heldByLiveWorker("i.background_job_id", "$4")})
@@ -49,6 +50,7 @@ export async function requeueImport(
   await tx.query("delete from stored_files f using imports i where i.id = $1 and f.id = i.error_report_file_id", [id]);
   await tx.query("delete from import_row_errors where import_id = $1", [id]);
   await tx.query("delete from import_rejected_rows where import_id = $1", [id]);
+  await tx.query("delete from import_changes where import_id = $1", [id]);
   return enqueueJob(tx, "Import", id, config);
 }
 

@@ -4,6 +4,7 @@ import { withTransaction } from "../db/withTransaction.js";
 import { UserError } from "../errors.js";
 import type { Import } from "../generated/prisma/client.js";
 import type { ColumnMapping, SourceColumn } from "../spreadsheet/index.js";
+import type { ChangeKind } from "./datasetChanges.js";
 import { validateMapping, type ImportOptionsInput } from "./importOptions.js";
 import { rememberAliases } from "./rememberAliases.js";
 import { parseColumns } from "./templateColumns.js";
@@ -47,8 +48,15 @@ export function confirmImport({ db, config }: Deps, found: Import, rememberMappi
   return withTransaction(db.pool, async (tx) => {
     const {
       rows: [review],
-    } = await tx.query<{ rows_total: number | null; rows_imported: number; error_message: string | null }>(
-      "select rows_total, rows_imported, error_message from imports where id = $1 and status = 'NEEDS_REVIEW' for update",
+    } = await tx.query<{
+      rows_total: number | null;
+      rows_imported: number;
+      error_message: string | null;
+      changes: Record<ChangeKind, number>;
+    }>(
+      `select rows_total, rows_imported, error_message,
+         json_build_object('CREATED', rows_created, 'UPDATED', rows_updated, 'UNCHANGED', rows_unchanged) as changes
+       from imports where id = $1 and status = 'NEEDS_REVIEW' for update`,
       [found.id],
     );
     if (review && (review.rows_total === null || review.rows_imported === 0)) {
@@ -59,7 +67,7 @@ export function confirmImport({ db, config }: Deps, found: Import, rememberMappi
     }
     const confirmed = await requeueImport(tx, config, found.id, IN_REVIEW, "options || $2::jsonb", {
       dryRun: false,
-      preview: review && { rowsTotal: review.rows_total, rowsImported: review.rows_imported },
+      preview: review && { rowsTotal: review.rows_total, rowsImported: review.rows_imported, changes: review.changes },
     });
     if (!confirmed) throw await notRequeued(tx, found.id, "confirmed", IN_REVIEW);
     if (rememberMapping) {

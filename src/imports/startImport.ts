@@ -56,8 +56,8 @@ export async function startImport(
         rows: [created],
       } = await tx.query<{ id: string }>(
         `insert into imports (user_id, template_id, file_name, file_size, file_type, file_id, options,
-           template_columns, decimal_separator, date_order)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id`,
+           template_columns, decimal_separator, date_order, key_columns, duplicates)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning id`,
         [
           userId,
           template.id,
@@ -69,6 +69,8 @@ export async function startImport(
           JSON.stringify(template.columns),
           template.decimalSeparator,
           template.dateOrder,
+          template.keyColumns,
+          template.duplicates,
         ],
       );
       return enqueueJob(tx, "Import", created!.id, config);

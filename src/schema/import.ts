@@ -9,6 +9,7 @@ import { startImport } from "../imports/startImport.js";
 import { parseColumns } from "../imports/templateColumns.js";
 import type { ColumnMapping, SourceColumn } from "../spreadsheet/index.js";
 import { isJobOfKind } from "../jobs/jobKinds.js";
+import { importChanges, type ImportChangeRow } from "../imports/importChanges.js";
 import { builder } from "./builder.js";
 import { connectionType, decodeCursor, pageSize, toConnection } from "./connection.js";
 import { requireViewer } from "./context.js";
@@ -75,9 +76,60 @@ const ColumnMappingInput = builder.inputType("ColumnMappingInput", {
   }),
 });
 
+export const ImportModeEnum = builder.enumType("ImportMode", {
+  description: "What an import of a template with key columns may do to its dataset.",
+  values: {
+    CREATE_OR_UPDATE: { description: "Create records with new keys and update those whose key exists (the default)." },
+    CREATE_ONLY: { description: "Only create: a row whose key exists with other values is a row error." },
+    UPDATE_ONLY: { description: "Only update: a row whose key is new is a row error." },
+  } as const,
+});
+
+const ChangeKindEnum = builder.enumType("ChangeKind", {
+  values: {
+    CREATED: { description: "A new record (a new key, or any saved row on a template without key columns)." },
+    UPDATED: { description: "The record with this key had other values." },
+    UNCHANGED: { description: "The record with this key already had these values." },
+  } as const,
+});
+
+const ImportChangeRef = builder.objectRef<ImportChangeRow>("ImportChange").implement({
+  description: "What one row of an import did (or, in review, would do) to its template's records.",
+  fields: (t) => ({
+    rowNumber: t.exposeInt("rowNumber", { description: "The row number as Excel shows it (1-based)." }),
+    kind: t.field({ type: ChangeKindEnum, resolve: (c) => c.kind }),
+    key: t.field({
+      type: "JSONObject",
+      nullable: true,
+      description: "The key columns' values, by column key; null on a template without key columns.",
+      resolve: (c) => c.key as Record<string, unknown> | null,
+    }),
+    before: t.field({
+      type: "JSONObject",
+      nullable: true,
+      description: "The record's values before (null when CREATED).",
+      resolve: (c) => c.before as Record<string, unknown> | null,
+    }),
+    after: t.field({
+      type: "JSONObject",
+      description: "The record's values after, as the row gives them.",
+      resolve: (c) => c.after as Record<string, unknown>,
+    }),
+  }),
+});
+
+const ImportChangeConnection = connectionType("ImportChange", ImportChangeRef);
+
 const ImportOptionsInput = builder.inputType("ImportOptions", {
   description: "How to read an uploaded file, where the defaults do not fit.",
   fields: (t) => ({
+    mode: t.field({
+      type: ImportModeEnum,
+      required: false,
+      description:
+        "On a template with key columns: which changes the import may make (default CREATE_OR_UPDATE). Rows " +
+        "outside it are row errors. Other modes need key columns.",
+    }),
     mapping: t.field({
       type: [ColumnMappingInput],
       required: false,
@@ -182,6 +234,39 @@ export const ImportRef = builder.objectRef<Import>("Import").implement({
       description: "Rows saved; in NEEDS_REVIEW, the rows that confirmImport would save.",
     }),
     rowsFailed: t.exposeInt("rowsFailed"),
+    mode: t.field({
+      type: ImportModeEnum,
+      resolve: (i) =>
+        (i.options as { mode?: "CREATE_OR_UPDATE" | "CREATE_ONLY" | "UPDATE_ONLY" }).mode ?? "CREATE_OR_UPDATE",
+    }),
+    rowsCreated: t.exposeInt("rowsCreated", {
+      description:
+        "Rows that created a record (every saved row on a template without key columns); in NEEDS_REVIEW, would create.",
+    }),
+    rowsUpdated: t.exposeInt("rowsUpdated", { description: "Rows that changed the record with their key." }),
+    rowsUnchanged: t.exposeInt("rowsUnchanged", {
+      description: "Rows whose key's record already had their values: saved, nothing changed.",
+    }),
+    rowsDuplicate: t.exposeInt("rowsDuplicate", {
+      description: "Rows repeating an earlier row of the file exactly, skipped (the template's duplicates: SKIP).",
+    }),
+    changes: t.field({
+      type: ImportChangeConnection,
+      description:
+        "What each saved row did (in NEEDS_REVIEW: would do) to the template's records, in row order; `kind` " +
+        "keeps one kind.",
+      args: {
+        first: t.arg.int({ required: false, defaultValue: 50 }),
+        after: t.arg.string({ required: false }),
+        kind: t.arg({ type: ChangeKindEnum, required: false }),
+      },
+      resolve: async (i, args, ctx) => {
+        const first = pageSize(args.first, 50);
+        const after = decodeCursor("ImportChange", args.after, ["int"]);
+        const rows = await importChanges(ctx.db.pool, i, args.kind ?? null, after?.[0] ?? 0, first + 1);
+        return toConnection("ImportChange", rows, first, (c) => [c.rowNumber]);
+      },
+    }),
     errorReportUrl: t.string({
       nullable: true,
       description:
@@ -249,7 +334,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, ctx) => {
       const userId = requireViewer(ctx).user.id;
       const template = await findOwnTemplate(ctx.prisma, userId, args.templateId);
-      const options = validateImportOptions(args.options, parseColumns(template.columns));
+      const options = validateImportOptions(args.options, parseColumns(template.columns), template.keyColumns);
       return startImport(ctx, userId, template, args.file, options);
     },
   }),
@@ -263,7 +348,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { id, options }, ctx) => {
       const found = await findOwnJob(ctx, id, "Import");
       const columns = parseColumns(found.templateColumns);
-      return retryImport(ctx, found, options ? validateImportOptions(options, columns) : null);
+      return retryImport(ctx, found, options ? validateImportOptions(options, columns, found.keyColumns) : null);
     },
   }),
   updateImportMapping: t.field({

@@ -13,6 +13,7 @@ import {
 import { builder } from "./builder.js";
 import { requireViewer, type Context } from "./context.js";
 import { findOwnTemplate } from "../imports/findOwnTemplate.js";
+import { checkKeyChange, MAX_KEY_COLUMNS, validateKeyColumns } from "../imports/templateKeys.js";
 
 export const ColumnTypeEnum = builder.enumType("ColumnType", { values: COLUMN_TYPES });
 
@@ -61,10 +62,28 @@ const TemplateColumnInput = builder.inputType("TemplateColumnInput", {
   }),
 });
 
+const DuplicateRowsEnum = builder.enumType("DuplicateRows", {
+  description:
+    "On a template without key columns: what a row that repeats an earlier row of the same file exactly does.",
+  values: {
+    IMPORT: { description: "It is imported again." },
+    SKIP: { description: "It is skipped and counted in Import.rowsDuplicate (the default)." },
+    REJECT: { description: "It is a row error naming the earlier row." },
+  } as const,
+});
+
+const KEY_COLUMNS_DESCRIPTION =
+  `Column keys whose values identify a record (at most ${MAX_KEY_COLUMNS}, each a required column). With key ` +
+  "columns the template has one current dataset: a row with a new key creates a record, one with a known key " +
+  "and other values updates it, one with the same values leaves it unchanged; a key repeated within a file is " +
+  "a row error. They cannot change once an import of the template was saved.";
+
 const CreateImportTemplateInput = builder.inputType("CreateImportTemplateInput", {
   fields: (t) => ({
     name: t.string(),
     columns: t.field({ type: [TemplateColumnInput] }),
+    keyColumns: t.stringList({ required: false, defaultValue: [], description: KEY_COLUMNS_DESCRIPTION }),
+    duplicates: t.field({ type: DuplicateRowsEnum, required: false, defaultValue: "SKIP" }),
     decimalSeparator: t.field({ type: DecimalSeparatorEnum, required: false, defaultValue: "DOT" }),
     dateOrder: t.field({ type: DateOrderEnum, required: false, defaultValue: "YMD" }),
   }),
@@ -75,6 +94,8 @@ const UpdateImportTemplateInput = builder.inputType("UpdateImportTemplateInput",
   fields: (t) => ({
     name: t.string({ required: false }),
     columns: t.field({ type: [TemplateColumnInput], required: false }),
+    keyColumns: t.stringList({ required: false, description: KEY_COLUMNS_DESCRIPTION }),
+    duplicates: t.field({ type: DuplicateRowsEnum, required: false }),
     decimalSeparator: t.field({ type: DecimalSeparatorEnum, required: false }),
     dateOrder: t.field({ type: DateOrderEnum, required: false }),
   }),
@@ -88,6 +109,8 @@ export const ImportTemplateRef = builder.objectRef<ImportTemplate>("ImportTempla
     columns: t.field({ type: [TemplateColumnRef], resolve: (template) => parseColumns(template.columns) }),
     decimalSeparator: t.field({ type: DecimalSeparatorEnum, resolve: (template) => template.decimalSeparator }),
     dateOrder: t.field({ type: DateOrderEnum, resolve: (template) => template.dateOrder }),
+    keyColumns: t.exposeStringList("keyColumns", { description: KEY_COLUMNS_DESCRIPTION }),
+    duplicates: t.field({ type: DuplicateRowsEnum, resolve: (template) => template.duplicates }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
   }),
 });
@@ -123,11 +146,14 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, ctx) => {
       const viewer = requireViewer(ctx);
       const { name, columns } = validateTemplate(input.name, input.columns);
+      const keyColumns = validateKeyColumns(input.keyColumns ?? [], columns);
       return ctx.prisma.importTemplate.create({
         data: {
           userId: viewer.user.id,
           name,
           columns: columns.map((c) => ({ ...c })),
+          keyColumns,
+          duplicates: input.duplicates ?? "SKIP",
           decimalSeparator: input.decimalSeparator ?? "DOT",
           dateOrder: input.dateOrder ?? "YMD",
         },
@@ -147,11 +173,16 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { id, input }, ctx) => {
       const viewer = requireViewer(ctx);
       const template = await findOwnTemplate(ctx.prisma, viewer.user.id, id);
+      const columns = input.columns != null ? validateColumns(input.columns) : parseColumns(template.columns);
+      const keyColumns = validateKeyColumns(input.keyColumns ?? template.keyColumns, columns);
+      await checkKeyChange(ctx.db.pool, template, { keyColumns, columns });
       const { count } = await ctx.prisma.importTemplate.updateMany({
         where: { id: template.id, deletedAt: null },
         data: {
           ...(input.name != null && { name: validateTemplateName(input.name) }),
-          ...(input.columns != null && { columns: validateColumns(input.columns).map((c) => ({ ...c })) }),
+          ...(input.columns != null && { columns: columns.map((c) => ({ ...c })) }),
+          keyColumns,
+          ...(input.duplicates != null && { duplicates: input.duplicates }),
           ...(input.decimalSeparator != null && { decimalSeparator: input.decimalSeparator }),
           ...(input.dateOrder != null && { dateOrder: input.dateOrder }),
         },

@@ -51,3 +51,10 @@ export type {
   ValidRow,
 } from "./types.js";
 export { createRowValidator, type RowValidator } from "./validateRow.js";
+export {
+  createRepeatCheck,
+  describeKey,
+  type DuplicateRows,
+  type RepeatPolicy,
+  type RepeatVerdict,
+} from "./repeatedRows.js";

@@ -9,6 +9,8 @@ export type PermanentImportErrorCode =
   | "DUPLICATE_COLUMN"
   | "BAD_MAPPING"
   | "SHEET_NOT_FOUND"
+  /** The template's key columns, or its dataset, changed in a way this import cannot follow. */
+  | "TEMPLATE_CHANGED"
   /** A cap on what reading the file may unpack or hold was exceeded (see ReadLimits). */
   | "TOO_LARGE";
 

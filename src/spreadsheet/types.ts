@@ -48,8 +48,8 @@ export interface ValidRow {
 /** One problem with one cell of a rejected row. */
 export interface RowError {
   rowNumber: number;
-  /** The template column's {@link TemplateColumn.header}. */
-  column: string;
+  /** The template column's {@link TemplateColumn.header}; `null` for an error of the whole row. */
+  column: string | null;
   /** A sentence meant for the person who filled in the spreadsheet. */
   message: string;
   /** The cell's original content as text, or `null` when the cell was empty. */

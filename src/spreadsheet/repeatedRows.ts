@@ -1,0 +1,81 @@
+import { createHash } from "node:crypto";
+import type { InvalidRow, JsonValue, ParsedRow, TemplateColumn, ValidRow } from "./types.js";
+
+/** What a row that repeats an earlier row of the same file does, on a template without key columns. */
+export type DuplicateRows = "IMPORT" | "SKIP" | "REJECT";
+
+/** How a template treats rows that repeat: by its key columns, or else by `duplicates`. */
+export interface RepeatPolicy {
+  /** Column keys whose values identify a record; empty for none. */
+  keyColumns: readonly string[];
+  duplicates: DuplicateRows;
+}
+
+/**
+ * What becomes of a valid row: kept, turned into a rejected row (its key or its whole content
+ * repeats an earlier row's), or `"duplicate"`, skipped as an exact repeat and only counted.
+ */
+export type RepeatVerdict = ParsedRow | "duplicate";
+
+/**
+ * Checks each valid row against the valid rows before it in the same file, given the row and its
+ * values as JSON text (`JSON.stringify(row.values)`, which the caller writes anyway):
+ * - with key columns, a row whose key values an earlier row had is rejected, naming that row;
+ * - without, a row equal to an earlier one is imported again (IMPORT), skipped (SKIP) or rejected
+ *   naming the earlier row (REJECT).
+ * Rejected rows are not checked: they save nothing. Each distinct key or row costs one map entry
+ * of a SHA-1 digest (28 characters), not the text, so a million rows hold about 70 MB.
+ */
+export function createRepeatCheck(
+  columns: readonly TemplateColumn[],
+  { keyColumns, duplicates }: RepeatPolicy,
+): (row: ParsedRow, valuesJson: string | null) => RepeatVerdict {
+  const keyed = keyColumns.length > 0;
+  if (!keyed && duplicates === "IMPORT") return (row) => row;
+  const headers = new Map(columns.map((column) => [column.key, column.header]));
+  /** digest of the key (or of the whole row) → the row number that had it first */
+  const seen = new Map<string, number>();
+  return (row, valuesJson) => {
+    if (!row.ok) return row;
+    const text = keyed ? JSON.stringify(keyColumns.map((key) => row.values[key] ?? null)) : valuesJson!;
+    const digest = createHash("sha1").update(text).digest("base64");
+    const earlier = seen.get(digest);
+    if (earlier === undefined) {
+      seen.set(digest, row.rowNumber);
+      return row;
+    }
+    if (!keyed && duplicates === "SKIP") return "duplicate";
+    return keyed
+      ? rejected(row, columns, {
+          column: keyColumns.map((key) => headers.get(key) ?? key).join(", "),
+          message: `repeats the key of row ${earlier} (${describeKey(row.values, keyColumns, headers)})`,
+          value: keyColumns.map((key) => asText(row.values[key] ?? null)).join(", "),
+        })
+      : rejected(row, columns, { column: null, message: `repeats row ${earlier} exactly`, value: null });
+  };
+}
+
+/** How messages show a key: `SKU 'A-1', Region 'EU'`, each value cut to 60 characters. */
+export function describeKey(
+  values: Readonly<Record<string, JsonValue | undefined>>,
+  keyColumns: readonly string[],
+  headers: ReadonlyMap<string, string>,
+): string {
+  return keyColumns.map((key) => `${headers.get(key) ?? key} '${cut(asText(values[key] ?? null) ?? "")}'`).join(", ");
+}
+
+const cut = (text: string) => (text.length > 60 ? `${text.slice(0, 60)}…` : text);
+
+function asText(value: JsonValue): string | null {
+  return value === null ? null : String(value);
+}
+
+function rejected(
+  row: ValidRow,
+  columns: readonly TemplateColumn[],
+  error: Omit<InvalidRow["errors"][number], "rowNumber">,
+): InvalidRow {
+  const raw: Record<string, string | null> = {};
+  for (const column of columns) raw[column.key] = asText(row.values[column.key] ?? null);
+  return { ok: false, rowNumber: row.rowNumber, errors: [{ rowNumber: row.rowNumber, ...error }], raw };
+}
