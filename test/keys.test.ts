@@ -402,6 +402,45 @@ describe("key columns", () => {
   });
 });
 
+describe("the README's worked example", () => {
+  it("creates three products, then reviews and saves one update and one creation", async () => {
+    const owner = await newOwner();
+    await start(owner, Buffer.from("SKU,Name,Price\nA-1,Lamp,20\nA-2,Chair,45\nA-3,Desk,120\n"));
+    const second = Buffer.from("SKU,Name,Price\nA-1,Lamp,20\nA-2,Chair,49.5\nA-3,Desk,120\nA-4,Shelf,60\n");
+    const id = await start(owner, second, { dryRun: true });
+    const review = await read(owner, id, { kind: "UPDATED", first: 10 });
+    expect(review).toMatchObject({ status: "NEEDS_REVIEW", rowsCreated: 1, rowsUpdated: 1, rowsUnchanged: 2 });
+    expect(review.changes.edges.map((e) => e.node)).toEqual([
+      {
+        rowNumber: 3,
+        kind: "UPDATED",
+        key: { sku: "A-2" },
+        before: { sku: "A-2", name: "Chair", price: 45 },
+        after: { sku: "A-2", name: "Chair", price: 49.5 },
+      },
+    ]);
+    expect((await t.request(ConfirmKeyed, { id }, owner.token)).errors).toBeUndefined();
+    await waitForImport(t.database.url, id, isSettled);
+    expect((await dataset(owner.templateId)).map((d) => [d.sku, d.price])).toEqual([
+      ["A-1", 20],
+      ["A-2", 49.5],
+      ["A-3", 120],
+      ["A-4", 60],
+    ]);
+    expect(await read(owner, await start(owner, second), { first: 0 })).toMatchObject({
+      rowsUnchanged: 4,
+      rowsCreated: 0,
+    });
+    const updateOnly = await read(
+      owner,
+      await start(owner, Buffer.from("SKU,Name,Price\nA-5,Stool,15\n"), { mode: "UPDATE_ONLY" }),
+    );
+    expect(errorsOf(updateOnly)).toEqual([
+      [2, "SKU", "no record has the key SKU 'A-5', and this import only updates records"],
+    ]);
+  });
+});
+
 describe("duplicate rows without key columns", () => {
   const file = csv([
     ["A-1", "Alpha", 1],
