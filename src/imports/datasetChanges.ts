@@ -55,7 +55,8 @@ export async function applyKeyedBatch(tx: pg.PoolClient, batch: KeyedBatch): Pro
        where kind = 'UNCHANGED' or $4 = 'CREATE_OR_UPDATE' or (kind = 'CREATED') = ($4 = 'CREATE_ONLY')
      ), changes as (
        insert into import_changes (import_id, row_number, kind, key, before, after)
-       select $1, row_number, kind, key, before, data from allowed
+       -- an unchanged row's values before are its values after: not stored twice
+       select $1, row_number, kind, key, case when kind = 'UPDATED' then before end, data from allowed
      )${save}
      select row_number, kind, data from compared where row_number not in (select row_number from allowed)`,
     [batch.importId, batch.templateId, batch.records, batch.mode],

@@ -33,7 +33,9 @@ export async function importChanges(
           [found.id, afterRow, limit],
         )
     : await pool.query<ImportChangeRow>(
-        `select row_number as "rowNumber", kind, key, before, after from import_changes
+        `select row_number as "rowNumber", kind, key, case when kind = 'UNCHANGED' then after else before end as before,
+           after
+         from import_changes
          where import_id = $1 and ($2::change_kind is null or kind = $2) and row_number > $3
          order by row_number limit $4`,
         [found.id, kind, afterRow, limit],

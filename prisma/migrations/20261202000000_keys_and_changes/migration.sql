@@ -30,7 +30,8 @@ create table dataset_records (
 create index dataset_records_template_id_seq_idx on dataset_records (template_id, seq);
 
 -- what each row of an import did to its template's dataset (keyed imports, and dry runs), with the
--- values before and after; a saved import without key columns only creates, and its records say so
+-- values before (UPDATED only: an unchanged row's are its values after) and after; a saved import
+-- without key columns only creates, and its records say so
 create table import_changes (
   import_id uuid not null references imports (id) on delete cascade,
   row_number integer not null,
