@@ -165,7 +165,7 @@ const ImportRowErrorRef = builder.objectRef<ImportRowError>("ImportRowError").im
   }),
 });
 
-const RecordRef = builder.objectRef<ImportedRecord>("Record").implement({
+const ImportRecordRef = builder.objectRef<ImportedRecord>("ImportRecord").implement({
   description: "An imported row.",
   fields: (t) => ({
     id: t.id({ resolve: (record) => `${record.importId}:${record.rowNumber}` }),
@@ -179,7 +179,7 @@ const RecordRef = builder.objectRef<ImportedRecord>("Record").implement({
 });
 
 const ImportRowErrorConnection = connectionType("ImportRowError", ImportRowErrorRef);
-const RecordConnection = connectionType("Record", RecordRef);
+const ImportRecordConnection = connectionType("ImportRecord", ImportRecordRef);
 
 export const ImportRef = builder.objectRef<Import>("Import").implement({
   interfaces: [JobRef],
@@ -299,18 +299,18 @@ export const ImportRef = builder.objectRef<Import>("Import").implement({
       },
     }),
     records: t.field({
-      type: RecordConnection,
+      type: ImportRecordConnection,
       description: "The imported rows, in row order.",
       args: { first: t.arg.int({ required: false, defaultValue: 50 }), after: t.arg.string({ required: false }) },
       resolve: async (i, args, ctx) => {
         const first = pageSize(args.first, 50);
-        const after = decodeCursor("Record", args.after, ["int"]);
+        const after = decodeCursor("ImportRecord", args.after, ["int"]);
         const rows = await ctx.prisma.record.findMany({
           where: { importId: i.id, ...(after && { rowNumber: { gt: after[0] } }) },
           orderBy: { rowNumber: "asc" },
           take: first + 1,
         });
-        return toConnection("Record", rows, first, (r) => [r.rowNumber]);
+        return toConnection("ImportRecord", rows, first, (r) => [r.rowNumber]);
       },
     }),
   }),

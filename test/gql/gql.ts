@@ -51,6 +51,10 @@ type Documents = {
     "\n  mutation UpdateMapping($id: ID!, $mapping: [ColumnMappingInput!]!) {\n    updateImportMapping(id: $id, mapping: $mapping) {\n      id\n      status\n    }\n  }\n": typeof types.UpdateMappingDocument,
     "\n  mutation Confirm($id: ID!, $rememberMapping: Boolean) {\n    confirmImport(id: $id, rememberMapping: $rememberMapping) {\n      id\n      status\n    }\n  }\n": typeof types.ConfirmDocument,
     "\n  mutation RetryWithOptions($id: ID!, $options: ImportOptions) {\n    retryImport(id: $id, options: $options) {\n      id\n      status\n    }\n  }\n": typeof types.RetryWithOptionsDocument,
+    "\n  fragment RuleFields on ImportTemplate {\n    id\n    columns {\n      key\n      type\n      allowedValues\n      min\n      max\n      minLength\n      maxLength\n      pattern\n      unique\n    }\n  }\n": typeof types.RuleFieldsFragmentDoc,
+    "\n  mutation CreateRuleTemplate($input: CreateImportTemplateInput!) {\n    createImportTemplate(input: $input) {\n      ...RuleFields\n    }\n  }\n": typeof types.CreateRuleTemplateDocument,
+    "\n  mutation UpdateRuleTemplate($id: ID!, $input: UpdateImportTemplateInput!) {\n    updateImportTemplate(id: $id, input: $input) {\n      ...RuleFields\n    }\n  }\n": typeof types.UpdateRuleTemplateDocument,
+    "\n  query RuleTemplate($id: ID!) {\n    importTemplate(id: $id) {\n      ...RuleFields\n    }\n  }\n": typeof types.RuleTemplateDocument,
     "\n  fragment TemplateColumnFields on ImportTemplate {\n    id\n    name\n    decimalSeparator\n    dateOrder\n    columns {\n      key\n      header\n      type\n      required\n      aliases\n    }\n  }\n": typeof types.TemplateColumnFieldsFragmentDoc,
     "\n  mutation CreateTemplateWithAliases($input: CreateImportTemplateInput!) {\n    createImportTemplate(input: $input) {\n      ...TemplateColumnFields\n    }\n  }\n": typeof types.CreateTemplateWithAliasesDocument,
     "\n  mutation UpdateTemplate($id: ID!, $input: UpdateImportTemplateInput!) {\n    updateImportTemplate(id: $id, input: $input) {\n      ...TemplateColumnFields\n    }\n  }\n": typeof types.UpdateTemplateDocument,
@@ -94,6 +98,10 @@ const documents: Documents = {
     "\n  mutation UpdateMapping($id: ID!, $mapping: [ColumnMappingInput!]!) {\n    updateImportMapping(id: $id, mapping: $mapping) {\n      id\n      status\n    }\n  }\n": types.UpdateMappingDocument,
     "\n  mutation Confirm($id: ID!, $rememberMapping: Boolean) {\n    confirmImport(id: $id, rememberMapping: $rememberMapping) {\n      id\n      status\n    }\n  }\n": types.ConfirmDocument,
     "\n  mutation RetryWithOptions($id: ID!, $options: ImportOptions) {\n    retryImport(id: $id, options: $options) {\n      id\n      status\n    }\n  }\n": types.RetryWithOptionsDocument,
+    "\n  fragment RuleFields on ImportTemplate {\n    id\n    columns {\n      key\n      type\n      allowedValues\n      min\n      max\n      minLength\n      maxLength\n      pattern\n      unique\n    }\n  }\n": types.RuleFieldsFragmentDoc,
+    "\n  mutation CreateRuleTemplate($input: CreateImportTemplateInput!) {\n    createImportTemplate(input: $input) {\n      ...RuleFields\n    }\n  }\n": types.CreateRuleTemplateDocument,
+    "\n  mutation UpdateRuleTemplate($id: ID!, $input: UpdateImportTemplateInput!) {\n    updateImportTemplate(id: $id, input: $input) {\n      ...RuleFields\n    }\n  }\n": types.UpdateRuleTemplateDocument,
+    "\n  query RuleTemplate($id: ID!) {\n    importTemplate(id: $id) {\n      ...RuleFields\n    }\n  }\n": types.RuleTemplateDocument,
     "\n  fragment TemplateColumnFields on ImportTemplate {\n    id\n    name\n    decimalSeparator\n    dateOrder\n    columns {\n      key\n      header\n      type\n      required\n      aliases\n    }\n  }\n": types.TemplateColumnFieldsFragmentDoc,
     "\n  mutation CreateTemplateWithAliases($input: CreateImportTemplateInput!) {\n    createImportTemplate(input: $input) {\n      ...TemplateColumnFields\n    }\n  }\n": types.CreateTemplateWithAliasesDocument,
     "\n  mutation UpdateTemplate($id: ID!, $input: UpdateImportTemplateInput!) {\n    updateImportTemplate(id: $id, input: $input) {\n      ...TemplateColumnFields\n    }\n  }\n": types.UpdateTemplateDocument,
@@ -262,6 +270,22 @@ export function graphql(source: "\n  mutation Confirm($id: ID!, $rememberMapping
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RetryWithOptions($id: ID!, $options: ImportOptions) {\n    retryImport(id: $id, options: $options) {\n      id\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation RetryWithOptions($id: ID!, $options: ImportOptions) {\n    retryImport(id: $id, options: $options) {\n      id\n      status\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment RuleFields on ImportTemplate {\n    id\n    columns {\n      key\n      type\n      allowedValues\n      min\n      max\n      minLength\n      maxLength\n      pattern\n      unique\n    }\n  }\n"): (typeof documents)["\n  fragment RuleFields on ImportTemplate {\n    id\n    columns {\n      key\n      type\n      allowedValues\n      min\n      max\n      minLength\n      maxLength\n      pattern\n      unique\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateRuleTemplate($input: CreateImportTemplateInput!) {\n    createImportTemplate(input: $input) {\n      ...RuleFields\n    }\n  }\n"): (typeof documents)["\n  mutation CreateRuleTemplate($input: CreateImportTemplateInput!) {\n    createImportTemplate(input: $input) {\n      ...RuleFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateRuleTemplate($id: ID!, $input: UpdateImportTemplateInput!) {\n    updateImportTemplate(id: $id, input: $input) {\n      ...RuleFields\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateRuleTemplate($id: ID!, $input: UpdateImportTemplateInput!) {\n    updateImportTemplate(id: $id, input: $input) {\n      ...RuleFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RuleTemplate($id: ID!) {\n    importTemplate(id: $id) {\n      ...RuleFields\n    }\n  }\n"): (typeof documents)["\n  query RuleTemplate($id: ID!) {\n    importTemplate(id: $id) {\n      ...RuleFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
