@@ -4,6 +4,8 @@ import type pg from "pg";
 import type { Config } from "./config.js";
 import { openDatabase, type Database } from "./db/database.js";
 import type { Logger } from "./logger.js";
+import { createMetrics } from "./metrics/createMetrics.js";
+import { startMetricsServer } from "./metrics/startMetricsServer.js";
 import { JobEvents } from "./realtime/jobEvents.js";
 import { LiveSessions } from "./realtime/liveSessions.js";
 import { ConnectionLimits } from "./server/connectionLimits.js";
@@ -58,6 +60,12 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   try {
     const db = await openDatabase(config, logger);
     disposers.push(() => db.dispose());
+    const metrics = createMetrics(db, logger);
+    // its own port, for a worker (no HTTP otherwise); closed after the rest, so a drain can be watched
+    if (config.metricsPort !== undefined) {
+      const metricsServer = await startMetricsServer(metrics, config, logger);
+      disposers.push(() => metricsServer.dispose());
+    }
 
     let url: string | undefined;
     let fetchInProcess: App["fetch"];
@@ -68,7 +76,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       disposers.push(() => jobEvents.dispose());
       const limits = new ConnectionLimits(config);
       const yoga = createGraphQL(config, db, jobEvents, logger, sessions, limits);
-      const server = createHttpServer(yoga, db, logger, config, limits);
+      const server = createHttpServer(yoga, db, logger, config, limits, metrics);
       const ws = attachGraphqlWs(server, yoga, db, sessions, limits);
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);

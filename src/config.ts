@@ -96,6 +96,19 @@ export interface Config {
   requestBudgetPerMinute: number;
   /** Origins (scheme://host[:port]) whose pages may call the API with credentials; none but our own by default. */
   corsOrigins: string[];
+  /** Whether `signUp` creates accounts; when false it answers FORBIDDEN. @default true */
+  allowSignup: boolean;
+  /**
+   * The bearer token `/metrics` asks for (at least 32 characters). When unset, `/metrics` answers
+   * only requests from this machine (a loopback address) that no proxy forwarded.
+   */
+  metricsToken: string | undefined;
+  /**
+   * A port of its own for `/metrics` (and `/healthz`), on `host`, in every role: how a `worker`
+   * process, which serves no HTTP otherwise, is scraped. `0` picks a free port. Unset: `/metrics` is
+   * served on `port` by `api` and `all` processes only.
+   */
+  metricsPort: number | undefined;
 }
 
 const ROLES: readonly Role[] = ["all", "api", "worker"];
@@ -165,7 +178,27 @@ export function loadConfig(
     authRateLimitPerMinute: integer(env, "AUTH_RATE_LIMIT_PER_MINUTE", 10, 1),
     requestBudgetPerMinute: integer(env, "REQUEST_BUDGET_PER_MINUTE", 600, 1),
     corsOrigins: readCorsOrigins(env),
+    allowSignup: boolean(env, "ALLOW_SIGNUP", true),
+    metricsToken: readMetricsToken(env),
+    metricsPort: env.METRICS_PORT ? integer(env, "METRICS_PORT", 0, 0) : undefined,
   } satisfies Config;
+}
+/** `true`/`false` (also `1`/`0`, `yes`/`no`, `on`/`off`, in any case); anything else is refused. */
+function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = raw.trim().toLowerCase();
+  if (["true", "1", "yes", "on"].includes(value)) return true;
+  if (["false", "0", "no", "off"].includes(value)) return false;
+  throw new Error(`${name} must be true or false, got ${JSON.stringify(raw)}`);
+}
+
+/** `METRICS_TOKEN`, checked: a short one could be guessed by asking /metrics often enough. */
+function readMetricsToken(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.METRICS_TOKEN;
+  if (raw === undefined || raw === "") return undefined;
+  if (raw.length < 32) throw new Error("METRICS_TOKEN must be at least 32 characters long (try: openssl rand -hex 16)");
+  return raw;
 }
 
 /** `SIGNING_SECRET`, checked: a short key would make download links guessable offline. */

@@ -22,7 +22,12 @@ export const ERROR_CODES = {
   UNAUTHENTICATED: {
     statuses: [401],
     description:
-      "not logged in; a wrong email or password (same message for both); a revoked or expired token; a download link that is invalid or expired",
+      "not logged in; a wrong email or password (same message for both); a revoked or expired token; a download link that is invalid or expired; `/metrics` without `METRICS_TOKEN` as its bearer token, when one is set",
+  },
+  FORBIDDEN: {
+    statuses: [403],
+    description:
+      "`signUp` while `ALLOW_SIGNUP` is false; `/metrics` from another machine (or through a proxy) while `METRICS_TOKEN` is unset",
   },
   BAD_USER_INPUT: {
     statuses: [400],

@@ -3,6 +3,7 @@ import type pg from "pg";
 import { withTransaction } from "../db/withTransaction.js";
 import { coerceError } from "../lib.js";
 import type { Logger } from "../logger.js";
+import { observeJobRun, ROWS_COLUMN } from "../metrics/processMetrics.js";
 import { JOB_KINDS, jobIdFromPayload, type JobKind } from "./jobKinds.js";
 
 /** How a run ended when it did not throw. NEEDS_REVIEW keeps its message (or none) for the reviewer. */
@@ -85,9 +86,10 @@ export async function runJob(
     log.info(`${kind} is not this job's to run; skipping`);
     return;
   }
+  const startedAt = process.hrtime.bigint();
 
   try {
-    await withTransaction(pool, async (tx) => {
+    const ended = await withTransaction(pool, async (tx) => {
       // two runs of one job (a retry racing a stalled run) would otherwise wait on each other's rows
       const { rows } = await tx.query<{ locked: boolean }>(
         "select pg_try_advisory_xact_lock(hashtextextended($1, 0)) as locked",
@@ -95,17 +97,21 @@ export async function runJob(
       );
       if (!rows[0]?.locked) throw new Error(`Another worker is already running this ${kind.toLowerCase()}.`);
       const outcome = await service.run(tx, id, runningJob(pool, kind, id, run.id));
-      const { rowCount } = await tx.query(
+      const { rowCount, rows: saved } = await tx.query<{ rows: number | null }>(
         `update ${table} set status = $3, error_message = $4, processing_completed_at = clock_timestamp(),
            background_job_id = null
-         where id = $1 and background_job_id = $2`,
+         where id = $1 and background_job_id = $2
+         returning ${ROWS_COLUMN[kind]}::float8 as rows`,
         [id, run.id, outcome.status, outcome.status === "COMPLETED" ? null : (outcome.errorMessage ?? null)],
       );
       if (rowCount !== 1) throw notOurs(kind);
+      return { status: outcome.status, rows: saved[0]?.rows };
     });
+    observeJobRun(kind, ended.status, startedAt, ended.rows);
   } catch (caught) {
     const err = coerceError(caught);
     if (err instanceof JobCancelledError) {
+      observeJobRun(kind, "CANCELLED", startedAt);
       log.info(`${kind} was cancelled or taken over while it ran; nothing of this run is saved`);
       return;
     }
@@ -117,6 +123,7 @@ export async function runJob(
          where id = $1 and background_job_id = $2`,
         [id, run.id, permanent ? err.message : `${kind} failed after ${run.attempts} attempts: ${err.message}`],
       );
+      observeJobRun(kind, rowCount === 1 ? "FAILED" : "CANCELLED", startedAt);
       if (rowCount === 1) log.warn({ err }, `${kind} failed`);
       else log.info({ err }, `${kind} failed after it was cancelled or taken over; nothing of this run is saved`);
       return;
@@ -125,6 +132,7 @@ export async function runJob(
       `update ${table} set status = 'PENDING', error_message = $3 where id = $1 and background_job_id = $2`,
       [id, run.id, `Attempt ${run.attempts} of ${run.maxAttempts} failed (${err.message}); it will be retried.`],
     );
+    observeJobRun(kind, rowCount === 1 ? "RETRYING" : "CANCELLED", startedAt);
     // a retry would only skip itself: the row is no longer this job's
     if (rowCount !== 1) {
       log.info({ err }, `${kind} failed after it was cancelled or taken over; nothing of this run is saved`);

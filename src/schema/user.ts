@@ -73,6 +73,10 @@ builder.mutationFields((t) => ({
     description: "Creates an account and signs it in.",
     args: { email: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
     resolve: async (_root, args, ctx) => {
+      // before anything else: a closed server says so whatever was sent, and costs no hashing
+      if (!ctx.config.allowSignup) {
+        throw new UserError("FORBIDDEN", "Sign-up is turned off on this server; ask its administrator for an account.");
+      }
       const email = normaliseEmail(args.email);
       const problem = await newPasswordProblem(args.password);
       if (problem) throw new UserError("BAD_USER_INPUT", problem);

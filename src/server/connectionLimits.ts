@@ -6,18 +6,26 @@ export type Release = () => void;
 /** At most `max` slots per key (a user, an IP address) at once. */
 class Slots {
   private readonly taken = new Map<string, number>();
+  private total = 0;
 
   constructor(private readonly max: number) {}
+
+  /** Slots taken now, over every key (for /metrics). */
+  get open(): number {
+    return this.total;
+  }
 
   /** A slot for `key`, or undefined when all of its `max` are taken. */
   take(key: string): Release | undefined {
     const count = this.taken.get(key) ?? 0;
     if (count >= this.max) return undefined;
     this.taken.set(key, count + 1);
+    this.total += 1;
     let released = false;
     return () => {
       if (released) return;
       released = true;
+      this.total -= 1;
       const left = (this.taken.get(key) ?? 1) - 1;
       if (left > 0) this.taken.set(key, left);
       else this.taken.delete(key);

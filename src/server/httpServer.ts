@@ -5,8 +5,11 @@ import type { Config } from "../config.js";
 import type { Database, Readiness } from "../db/database.js";
 import type { ErrorCode } from "../errors.js";
 import type { Logger } from "../logger.js";
+import type { Metrics } from "../metrics/createMetrics.js";
+import { METRICS_PATH, serveMetrics } from "../metrics/serveMetrics.js";
 import type { ConnectionLimits } from "./connectionLimits.js";
 import { matchDownload, serveDownload } from "./downloads.js";
+import { startRequestLog } from "./requestLog.js";
 import { isWebPath, serveWebPage } from "./webPages.js";
 import type { Yoga } from "./yoga.js";
 
@@ -26,26 +29,32 @@ function sendJson(res: ServerResponse, status: number, body: unknown) {
 
 /**
  * The HTTP server: `/healthz` (the process is alive), `/readyz` ("ready", or 503 "database
- * unreachable" or "pool busy"; see {@link Database.readiness}), file
- * downloads (`/exports/:id/download`, `/imports/:id/errors.xlsx`), GraphQL at `/graphql`, and
- * the web page's paths (see webPages.ts). Logs one line per request.
+ * unreachable" or "pool busy"; see {@link Database.readiness}), `/metrics` (see serveMetrics.ts),
+ * file downloads (`/exports/:id/download`, `/imports/:id/errors.xlsx`), GraphQL at `/graphql`, and
+ * the web page's paths (see webPages.ts). Logs one line per request, with its `x-request-id` (see
+ * requestLog.ts) and, for GraphQL, its user and operation.
  */
 export function createHttpServer(
   yoga: Yoga,
   db: Database,
   logger: Logger,
-  config: Pick<Config, "signingSecret" | "uploadIdleTimeoutSeconds" | "uploadDeadlineSeconds">,
+  config: Pick<Config, "signingSecret" | "uploadIdleTimeoutSeconds" | "uploadDeadlineSeconds" | "metricsToken">,
   limits: ConnectionLimits,
+  metrics: Metrics,
 ): Server {
+  metrics.watchConnections(limits);
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const started = process.hrtime.bigint();
 
     const path = (req.url ?? "/").split("?")[0];
+    const fields = startRequestLog(req, res);
     res.once("finish", () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.info({ method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, "request");
+      const ms = Math.round((Number(process.hrtime.bigint() - started) / 1e6) * 10) / 10;
+      const { requestId, userId, operation } = fields;
+      logger.info({ requestId, method: req.method, path, status: res.statusCode, ms, userId, operation }, "request");
     });
     if (path === "/healthz") return sendJson(res, 200, { status: "ok" });
+    if (path === METRICS_PATH) return void serveMetrics(req, res, metrics, config, logger);
     if (path === "/readyz") {
       void db
         .readiness()

@@ -16,6 +16,7 @@ import { useRequestBodies } from "./useRequestBodies.js";
 import { useQueryLimits } from "./useQueryLimits.js";
 import { useVariableErrors } from "./useVariableErrors.js";
 import { useRequestBudget } from "./useRequestBudget.js";
+import { useRequestLog } from "./requestLog.js";
 
 /** What the HTTP adapter (or our graphql-ws wiring) hands the context factory. */
 export interface ServerContext {
@@ -54,6 +55,7 @@ export function createGraphQL(
       securityHeaders.plugin,
       useSseStreams(sessions, limits),
       useRequestBudget(db.pool, config.requestBudgetPerMinute),
+      useRequestLog(),
     ],
     // one limit for every body would be the upload's; useRequestBodies bounds each kind
     maxRequestBodySize: false,
