@@ -31,7 +31,8 @@ it("generates types for the schema and every document in the repository, and the
     },
     true,
   );
-  const content = (file: string) => written.find((output) => output.filename === file)!.content;
+  const outputs = written as Array<{ filename: string; content: string }>;
+  const content = (file: string) => outputs.find((output) => output.filename === file)!.content;
   expect(content(schemaTypes)).toMatch(/export type ImportRecord = \{/);
   // every operation the repository sends has its result type
   expect(content(operations)).toMatch(/export type GetChangesQuery = \{/);

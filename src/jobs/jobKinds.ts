@@ -72,6 +72,7 @@ export interface JobModel<Row = Job> {
     orderBy?: Array<{ createdAt: "desc" } | { id: "desc" }>;
     take?: number;
   }): PromiseLike<Row[]>;
+  count(args: { where: JobWhere }): PromiseLike<number>;
 }
 
 interface JobKindSpec {

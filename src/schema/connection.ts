@@ -7,23 +7,39 @@ export const MAX_PAGE = 500;
 
 export interface PageInfo {
   hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  startCursor: string | null;
   endCursor: string | null;
 }
 
 export interface Connection<T> {
   edges: Array<{ cursor: string; node: T }>;
   pageInfo: PageInfo;
+  /** Counts every item the connection's filters keep, on every page; asked only when selected. */
+  totalCount?: () => PromiseLike<number>;
 }
 
 const PageInfoRef = builder.objectRef<PageInfo>("PageInfo").implement({
+  description: "Where a page is in its list (Relay cursor connections). Lists are paged forward, with first and after.",
   fields: (t) => ({
     hasNextPage: t.exposeBoolean("hasNextPage"),
+    hasPreviousPage: t.exposeBoolean("hasPreviousPage", {
+      description: "True when the page starts after a cursor, so items come before it.",
+    }),
+    startCursor: t.exposeString("startCursor", { nullable: true }),
     endCursor: t.exposeString("endCursor", { nullable: true }),
   }),
 });
 
-/** A relay-style `<Name>Connection` with `<Name>Edge`s over `node`. */
-export function connectionType<T extends object>(name: string, node: ObjectRef<typeof builder.$inferSchemaTypes, T>) {
+/**
+ * A relay-style `<Name>Connection` with `<Name>Edge`s over `node`; with `totalCount`, a field that
+ * counts every item, for lists where that is one indexed count.
+ */
+export function connectionType<T extends object>(
+  name: string,
+  node: ObjectRef<typeof builder.$inferSchemaTypes, T>,
+  { totalCount = false }: { totalCount?: boolean } = {},
+) {
   const edge = builder.objectRef<{ cursor: string; node: T }>(`${name}Edge`).implement({
     fields: (t) => ({
       cursor: t.exposeString("cursor"),
@@ -34,6 +50,15 @@ export function connectionType<T extends object>(name: string, node: ObjectRef<t
     fields: (t) => ({
       edges: t.field({ type: [edge], resolve: (c) => c.edges }),
       pageInfo: t.field({ type: PageInfoRef, resolve: (c) => c.pageInfo }),
+      ...(totalCount && {
+        totalCount: t.int({
+          description: "How many items the list holds, on every page.",
+          resolve: (c) => {
+            if (!c.totalCount) throw new Error(`${name}Connection was built without its count.`);
+            return Promise.resolve(c.totalCount());
+          },
+        }),
+      }),
     }),
   });
 }
@@ -111,8 +136,22 @@ export function decodeCursor<const S extends readonly KeyPart[]>(
 /**
  * Turns `first + 1` fetched rows into a page: the extra row only says whether there is a next page.
  */
-export function toConnection<T>(connection: string, rows: T[], first: number, key: (row: T) => Key): Connection<T> {
+export function toConnection<T>(
+  connection: string,
+  rows: T[],
+  { first, after, totalCount }: { first: number; after: unknown; totalCount?: () => PromiseLike<number> },
+  key: (row: T) => Key,
+): Connection<T> {
   const page = rows.slice(0, first);
   const edges = page.map((node) => ({ cursor: encodeCursor(connection, key(node)), node }));
-  return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: rows.length > first,
+      hasPreviousPage: after !== null && after !== undefined,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    totalCount,
+  };
 }

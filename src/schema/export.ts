@@ -7,12 +7,13 @@ import { builder } from "./builder.js";
 import { requireViewer } from "./context.js";
 import { ImportTemplateRef, templateOf } from "./importTemplate.js";
 import { addJobQueries, JobRef } from "./job.js";
+import { NodeRef } from "./node.js";
 
 const ExportFormatEnum = builder.enumType("ExportFormat", { values: ["XLSX", "CSV"] as const });
 
 export const ExportRef = builder.objectRef<Export>("Export").implement({
   description: "A spreadsheet of a template's records, written in the background.",
-  interfaces: [JobRef],
+  interfaces: [JobRef, NodeRef],
   isTypeOf: (job) => isJobOfKind("Export", job),
   fields: (t) => ({
     template: t.field({ type: ImportTemplateRef, resolve: (e, _args, ctx) => templateOf(ctx, e) }),

@@ -15,6 +15,7 @@ import { connectionType, decodeCursor, pageSize, toConnection } from "./connecti
 import { requireViewer } from "./context.js";
 import { ColumnTypeEnum, ImportTemplateRef, templateOf } from "./importTemplate.js";
 import { addJobQueries, findOwnJob, JobRef } from "./job.js";
+import { NodeRef } from "./node.js";
 
 const ImportPhaseEnum = builder.enumType("ImportPhase", {
   values: ["QUEUED", "PARSING", "VALIDATING", "SAVING", "DONE"] as const,
@@ -118,7 +119,7 @@ const ImportChangeRef = builder.objectRef<ImportChangeRow>("ImportChange").imple
   }),
 });
 
-const ImportChangeConnection = connectionType("ImportChange", ImportChangeRef);
+const ImportChangeConnection = connectionType("ImportChange", ImportChangeRef, { totalCount: true });
 
 const ImportOptionsInput = builder.inputType("ImportOptions", {
   description: "How to read an uploaded file, where the defaults do not fit.",
@@ -167,6 +168,7 @@ const ImportRowErrorRef = builder.objectRef<ImportRowError>("ImportRowError").im
 
 const ImportRecordRef = builder.objectRef<ImportedRecord>("ImportRecord").implement({
   description: "An imported row.",
+  interfaces: [NodeRef],
   fields: (t) => ({
     id: t.id({ resolve: (record) => `${record.importId}:${record.rowNumber}` }),
     rowNumber: t.exposeInt("rowNumber"),
@@ -178,11 +180,11 @@ const ImportRecordRef = builder.objectRef<ImportedRecord>("ImportRecord").implem
   }),
 });
 
-const ImportRowErrorConnection = connectionType("ImportRowError", ImportRowErrorRef);
-const ImportRecordConnection = connectionType("ImportRecord", ImportRecordRef);
+const ImportRowErrorConnection = connectionType("ImportRowError", ImportRowErrorRef, { totalCount: true });
+const ImportRecordConnection = connectionType("ImportRecord", ImportRecordRef, { totalCount: true });
 
 export const ImportRef = builder.objectRef<Import>("Import").implement({
-  interfaces: [JobRef],
+  interfaces: [JobRef, NodeRef],
   isTypeOf: (job) => isJobOfKind("Import", job),
   fields: (t) => ({
     template: t.field({ type: ImportTemplateRef, resolve: (i, _args, ctx) => templateOf(ctx, i) }),
@@ -264,7 +266,12 @@ export const ImportRef = builder.objectRef<Import>("Import").implement({
         const first = pageSize(args.first, 50);
         const after = decodeCursor("ImportChange", args.after, ["int"]);
         const rows = await importChanges(ctx.db.pool, i, args.kind ?? null, after?.[0] ?? 0, first + 1);
-        return toConnection("ImportChange", rows, first, (c) => [c.rowNumber]);
+        // the counts commit with the changes
+        const counts = { CREATED: i.rowsCreated, UPDATED: i.rowsUpdated, UNCHANGED: i.rowsUnchanged };
+        const total = args.kind ? counts[args.kind] : counts.CREATED + counts.UPDATED + counts.UNCHANGED;
+        return toConnection("ImportChange", rows, { first, after, totalCount: async () => total }, (c) => [
+          c.rowNumber,
+        ]);
       },
     }),
     errorReportUrl: t.string({
@@ -295,7 +302,8 @@ export const ImportRef = builder.objectRef<Import>("Import").implement({
           orderBy: [{ rowNumber: "asc" }, { id: "asc" }],
           take: first + 1,
         });
-        return toConnection("ImportRowError", rows, first, (e) => [e.rowNumber, String(e.id)]);
+        const totalCount = () => ctx.prisma.importRowError.count({ where: { importId: i.id } });
+        return toConnection("ImportRowError", rows, { first, after, totalCount }, (e) => [e.rowNumber, String(e.id)]);
       },
     }),
     records: t.field({
@@ -310,7 +318,9 @@ export const ImportRef = builder.objectRef<Import>("Import").implement({
           orderBy: { rowNumber: "asc" },
           take: first + 1,
         });
-        return toConnection("ImportRecord", rows, first, (r) => [r.rowNumber]);
+        // records exist once the import is saved, and then rowsImported counts them
+        const totalCount = async () => (i.status === "COMPLETED" ? i.rowsImported : 0);
+        return toConnection("ImportRecord", rows, { first, after, totalCount }, (r) => [r.rowNumber]);
       },
     }),
   }),

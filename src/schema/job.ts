@@ -69,10 +69,11 @@ export interface JobListArgs {
 export async function listJobs<K extends JobKind>(ctx: Context, kind: K, args: JobListArgs) {
   const first = pageSize(args.first, 20);
   const after = decodeCursor(kind, args.after, ["timestamp", "uuid"]);
-  const rows = await jobModel(ctx.prisma, kind).findMany({
+  const filter = { userId: requireViewer(ctx).user.id, ...(args.status && { status: args.status }) };
+  const model = jobModel(ctx.prisma, kind);
+  const rows = await model.findMany({
     where: {
-      userId: requireViewer(ctx).user.id,
-      ...(args.status && { status: args.status }),
+      ...filter,
       ...(after && {
         OR: [{ createdAt: { lt: after[0] } }, { createdAt: after[0], id: { lt: after[1] } }],
       }),
@@ -80,7 +81,9 @@ export async function listJobs<K extends JobKind>(ctx: Context, kind: K, args: J
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: first + 1,
   });
-  return toConnection(kind, rows, first, (job) => [job.createdAt.toISOString(), job.id]);
+  // one user's jobs, on the (user_id, created_at, id) index
+  const totalCount = () => model.count({ where: filter });
+  return toConnection(kind, rows, { first, after, totalCount }, (job) => [job.createdAt.toISOString(), job.id]);
 }
 
 /**
@@ -92,7 +95,7 @@ export function addJobQueries<K extends JobKind>(
   ref: ObjectRef<typeof builder.$inferSchemaTypes, JobRows[K]>,
   names: { one: string; many: string },
 ) {
-  const connection = connectionType(kind, ref);
+  const connection = connectionType(kind, ref, { totalCount: true });
   builder.queryFields((t) => ({
     [names.many]: t.field({
       type: connection,
