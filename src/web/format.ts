@@ -1,3 +1,5 @@
+import type { ColumnType } from "./operations.js";
+
 /** "12 Mar 2026, 14:03:12", in the person's own locale and time zone; "—" when unset. */
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) return "—";
@@ -41,4 +43,20 @@ export function titleCase(word: string): string {
 /** "1 row", "1,234 rows" */
 export function rows(count: number | null | undefined, noun = "row"): string {
   return `${formatNumber(count)} ${count === 1 ? noun : `${noun}s`}`;
+}
+
+const yesNo = (value: boolean) => (value ? "Yes" : "No");
+
+/** A typed value as the reader's locale writes it; a DECIMAL is not rounded, a DATE stays a calendar day. */
+export function formatValue(type: ColumnType, value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (type === "INTEGER" && typeof value === "number") return formatNumber(value);
+  if (type === "DECIMAL" && typeof value === "number") return formatDecimal(value);
+  if (type === "BOOLEAN" && typeof value === "boolean") return yesNo(value);
+  if (type === "DATETIME" && typeof value === "string") return formatTime(value);
+  if (type === "DATE" && typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    // a day, not an instant: read at UTC so no time zone moves it
+    return new Date(`${value}T00:00:00Z`).toLocaleDateString(undefined, { dateStyle: "medium", timeZone: "UTC" });
+  }
+  return String(value);
 }

@@ -1,6 +1,6 @@
 import { graphql } from "../api.js";
 import { h } from "../dom.js";
-import { formatDecimal, formatNumber, formatTime, rows } from "../format.js";
+import { formatNumber, formatValue, rows } from "../format.js";
 import { IMPORT_RECORDS, type ColumnType } from "../operations.js";
 import type { PageContext } from "../router.js";
 import { alertBox, heading, navLink, showError } from "../ui.js";
@@ -17,22 +17,6 @@ interface RecordsPage {
     edges: Array<{ node: { id: string; rowNumber: number; data: Record<string, unknown> } }>;
     pageInfo: { hasNextPage: boolean; endCursor: string | null };
   };
-}
-
-const yesNo = (value: boolean) => (value ? "Yes" : "No");
-
-/** A typed value as the reader's locale writes it; a DECIMAL is not rounded, a DATE stays a calendar day. */
-function display(type: ColumnType, value: unknown): string {
-  if (value === null || value === undefined) return "";
-  if (type === "INTEGER" && typeof value === "number") return formatNumber(value);
-  if (type === "DECIMAL" && typeof value === "number") return formatDecimal(value);
-  if (type === "BOOLEAN" && typeof value === "boolean") return yesNo(value);
-  if (type === "DATETIME" && typeof value === "string") return formatTime(value);
-  if (type === "DATE" && typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
-    // a day, not an instant: read at UTC so no time zone moves it
-    return new Date(`${value}T00:00:00Z`).toLocaleDateString(undefined, { dateStyle: "medium", timeZone: "UTC" });
-  }
-  return String(value);
 }
 
 /**
@@ -93,7 +77,7 @@ export async function recordsPage({ main, params, query }: PageContext): Promise
               h(
                 "td",
                 { class: c.type === "INTEGER" || c.type === "DECIMAL" ? "number" : null },
-                display(c.type, r.data[c.key]),
+                formatValue(c.type, r.data[c.key]),
               ),
             ),
           ),
