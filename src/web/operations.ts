@@ -4,7 +4,8 @@
 const COMMON_FIELDS = `__typename id status errorMessage attempts createdAt updatedAt processingStartedAt
   processingCompletedAt`;
 // template is not on the Job interface, so each kind asks for it
-const IMPORT_FIELDS = `fileName fileSize phase rowsTotal rowsProcessed rowsImported rowsFailed template { id name }`;
+const IMPORT_FIELDS = `fileName fileSize phase rowsTotal rowsProcessed rowsImported rowsFailed mode rowsCreated
+  rowsUpdated rowsUnchanged rowsDuplicate template { id name }`;
 const EXPORT_FIELDS = `exportFileName: fileName exportFileSize: fileSize format rowCount expiresAt template { id name }`;
 
 /** What every page shows of a job, of either kind. */
@@ -12,7 +13,13 @@ const JOB_FIELDS = `${COMMON_FIELDS} ... on Import { ${IMPORT_FIELDS} } ... on E
 
 const ROW_ERRORS = `edges { node { rowNumber column message value } } pageInfo { hasNextPage endCursor }`;
 
-const TEMPLATE_FIELDS = `id name decimalSeparator dateOrder columns { key header type required aliases }`;
+const TEMPLATE_FIELDS = `id name decimalSeparator dateOrder keyColumns duplicates
+  columns { key header type required aliases }`;
+
+const CHANGES = `edges { node { rowNumber kind key before after } } pageInfo { hasNextPage endCursor }`;
+
+/** What the changes table needs besides the changes: the template's columns, to name and format the values. */
+const CHANGE_COLUMNS = `template { id columns { key header type } keyColumns }`;
 
 export const SIGN_UP = `mutation SignUp($email: String!, $password: String!) {
   signUp(email: $email, password: $password) { token user { email } }
@@ -74,12 +81,20 @@ export const JOB_STATUS = `subscription JobStatus($id: ID!) { jobStatus(id: $id)
 export const MY_JOBS = `subscription MyJobs { myJobs { ${JOB_FIELDS} } }`;
 
 /** What a finished job offers: row errors and the error report, or the export's download. */
-export const JOB_RESULTS = `query JobResults($id: ID!, $first: Int!) {
+export const JOB_RESULTS = `query JobResults($id: ID!, $first: Int!, $changes: Int!) {
   job(id: $id) {
     ${JOB_FIELDS}
-    ... on Import { errorReportUrl errors(first: $first) { ${ROW_ERRORS} } }
+    ... on Import {
+      errorReportUrl errors(first: $first) { ${ROW_ERRORS} }
+      ${CHANGE_COLUMNS} changes(first: $changes) { ${CHANGES} }
+    }
     ... on Export { downloadUrl }
   }
+}`;
+
+/** A page of an import's changes to its template's records, of one kind or all. */
+export const IMPORT_CHANGES = `query ImportChanges($id: ID!, $first: Int!, $after: String, $kind: ChangeKind) {
+  import(id: $id) { id changes(first: $first, after: $after, kind: $kind) { ${CHANGES} } }
 }`;
 
 export const MORE_ROW_ERRORS = `query MoreRowErrors($id: ID!, $first: Int!, $after: String) {
@@ -87,12 +102,14 @@ export const MORE_ROW_ERRORS = `query MoreRowErrors($id: ID!, $first: Int!, $aft
 }`;
 
 /** The matching step: how the file's columns were matched to the template's, and what a dry run found. */
-export const IMPORT_REVIEW = `query ImportReview($id: ID!, $first: Int!) {
+export const IMPORT_REVIEW = `query ImportReview($id: ID!, $first: Int!, $changes: Int!) {
   import(id: $id) {
-    id status dryRun errorMessage rowsTotal rowsImported rowsFailed
+    id status dryRun errorMessage rowsTotal rowsImported rowsFailed mode rowsCreated rowsUpdated rowsUnchanged
+    rowsDuplicate
     sourceColumns { index header samples detectedType }
     mapping { templateKey templateHeader required sourceIndex sourceHeader match score }
     errors(first: $first) { ${ROW_ERRORS} }
+    ${CHANGE_COLUMNS} changes(first: $changes) { ${CHANGES} }
   }
 }`;
 
@@ -116,6 +133,17 @@ export const COMPLETED_IMPORTS = `query CompletedImports {
   imports(first: 100, status: COMPLETED) { edges { node { id fileName createdAt rowsImported template { id } } } }
 }`;
 
+export type ImportMode = "CREATE_OR_UPDATE" | "CREATE_ONLY" | "UPDATE_ONLY";
+
+/** What an import did, or in review would do, to its template's records. */
+export interface ChangeCounts {
+  mode: ImportMode;
+  rowsCreated: number;
+  rowsUpdated: number;
+  rowsUnchanged: number;
+  rowsDuplicate: number;
+}
+
 export type JobStatus = "PENDING" | "PROCESSING" | "NEEDS_REVIEW" | "COMPLETED" | "FAILED" | "CANCELLED";
 
 /** A job as the operations above select it. */
@@ -138,6 +166,11 @@ export interface JobView {
   rowsProcessed?: number;
   rowsImported?: number;
   rowsFailed?: number;
+  mode?: ImportMode;
+  rowsCreated?: number;
+  rowsUpdated?: number;
+  rowsUnchanged?: number;
+  rowsDuplicate?: number;
   // Export (aliased: fileName is String! on Import and String on Export, which one query cannot mix)
   exportFileName?: string | null;
   exportFileSize?: number | null;
@@ -158,13 +191,56 @@ export interface RowErrorPage {
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
 }
 
+export type ChangeKind = "CREATED" | "UPDATED" | "UNCHANGED";
+
+/** One row of Import.changes: `key` is null without key columns, `before` null when CREATED. */
+export interface ImportChange {
+  rowNumber: number;
+  kind: ChangeKind;
+  key: Record<string, unknown> | null;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown>;
+}
+
+export interface ImportChangePage {
+  edges: Array<{ node: ImportChange }>;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+/** The template as the changes table reads it. */
+export interface ChangeTemplate {
+  id: string;
+  columns: Array<Pick<TemplateColumn, "key" | "header" | "type">>;
+  keyColumns: string[];
+}
+
 export interface JobResults {
-  job: (JobView & { errorReportUrl?: string | null; errors?: RowErrorPage; downloadUrl?: string | null }) | null;
+  job:
+    | (JobView & {
+        errorReportUrl?: string | null;
+        errors?: RowErrorPage;
+        downloadUrl?: string | null;
+        changes?: ImportChangePage;
+        template: JobView["template"] & Partial<ChangeTemplate>;
+      })
+    | null;
 }
 
 export type ColumnType = "STRING" | "INTEGER" | "DECIMAL" | "BOOLEAN" | "DATE" | "DATETIME" | "EMAIL";
 
-export interface TemplateColumn {
+/** A column's rules besides its type; null (or absent) is no rule. */
+export interface ColumnRules {
+  allowedValues: string[] | null;
+  min: string | null;
+  max: string | null;
+  minLength: number | null;
+  maxLength: number | null;
+  pattern: string | null;
+  unique: boolean;
+}
+
+/** A template column; a proposed one (inferImportTemplate) comes without rules. */
+export interface TemplateColumn extends Partial<ColumnRules> {
   key: string;
   header: string;
   type: ColumnType;
@@ -172,12 +248,16 @@ export interface TemplateColumn {
   aliases: string[];
 }
 
+export type DuplicateRows = "IMPORT" | "SKIP" | "REJECT";
+
 export interface Template {
   id: string;
   name: string;
   decimalSeparator: "DOT" | "COMMA";
   dateOrder: "YMD" | "DMY" | "MDY";
   columns: TemplateColumn[];
+  keyColumns: string[];
+  duplicates: DuplicateRows;
 }
 
 export interface InferredTemplate {
@@ -206,7 +286,7 @@ export interface ColumnMapping {
   score: number | null;
 }
 
-export interface ImportReview {
+export interface ImportReview extends ChangeCounts {
   id: string;
   status: JobStatus;
   dryRun: boolean;
@@ -217,6 +297,8 @@ export interface ImportReview {
   sourceColumns: SourceColumn[];
   mapping: ColumnMapping[];
   errors: RowErrorPage;
+  template: ChangeTemplate;
+  changes: ImportChangePage;
 }
 
 /** Whether a job has stopped changing. NEEDS_REVIEW has not: it waits for the person. */

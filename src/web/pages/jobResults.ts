@@ -12,6 +12,7 @@ import {
 } from "../operations.js";
 import { navigate } from "../router.js";
 import { alertBox, showError } from "../ui.js";
+import { CHANGES_PAGE, changesSection } from "./changes.js";
 
 const ROW_ERRORS_PAGE = 20;
 
@@ -118,7 +119,7 @@ function exportButton(job: JobView, error: HTMLElement): HTMLButtonElement {
 export async function jobResults(job: JobView, into: HTMLElement, signal: AbortSignal): Promise<void> {
   const error = alertBox();
   into.append(error);
-  const load = () => graphql<JobResults>(JOB_RESULTS, { id: job.id, first: ROW_ERRORS_PAGE });
+  const load = () => graphql<JobResults>(JOB_RESULTS, { id: job.id, first: ROW_ERRORS_PAGE, changes: CHANGES_PAGE });
   let result: JobResults["job"];
   try {
     result = (await load()).job;
@@ -144,5 +145,28 @@ export async function jobResults(job: JobView, into: HTMLElement, signal: AbortS
     if (result.status === "COMPLETED" && (result.rowsImported ?? 0) > 0) actions.append(exportButton(result, error));
   }
   if (actions.children.length > 0) into.append(actions);
+  if (result.__typename === "Import" && result.status === "COMPLETED" && result.changes) {
+    const { template, changes } = result;
+    const counts = {
+      mode: result.mode ?? "CREATE_OR_UPDATE",
+      rowsCreated: result.rowsCreated ?? 0,
+      rowsUpdated: result.rowsUpdated ?? 0,
+      rowsUnchanged: result.rowsUnchanged ?? 0,
+      rowsDuplicate: result.rowsDuplicate ?? 0,
+    };
+    if (counts.rowsCreated + counts.rowsUpdated + counts.rowsUnchanged + counts.rowsDuplicate > 0) {
+      into.append(
+        changesSection(
+          {
+            id: job.id,
+            ...counts,
+            template: { id: template.id, columns: template.columns ?? [], keyColumns: template.keyColumns ?? [] },
+            changes,
+          },
+          false,
+        ),
+      );
+    }
+  }
   if (result.errors && result.errors.edges.length > 0) into.append(rowErrorTable(job.id, result.errors, error));
 }

@@ -16,6 +16,7 @@ import {
 } from "../operations.js";
 import type { PageContext } from "../router.js";
 import { actionButton, alertBox, announce, heading, navLink, showError } from "../ui.js";
+import { CHANGES_PAGE } from "./changes.js";
 import { jobResults } from "./jobResults.js";
 import { reviewSection } from "./review.js";
 
@@ -39,6 +40,23 @@ function summary(job: JobView): string {
   if (job.status !== "PROCESSING") return status;
   const of = job.rowsTotal ? ` of ${formatNumber(job.rowsTotal)}` : "";
   return `${status}: ${job.phase!.toLowerCase()}, ${formatNumber(job.rowsProcessed)}${of} rows`;
+}
+
+/** What the saved rows did to the records, once there is something to say. */
+function changeFacts(job: JobView, wouldBe: string): Array<[string, string]> {
+  const created = job.rowsCreated ?? 0;
+  const updated = job.rowsUpdated ?? 0;
+  const unchanged = job.rowsUnchanged ?? 0;
+  const facts: Array<[string, string]> = [];
+  // updates and unchanged rows need key columns; without them every saved row is created
+  if (updated + unchanged > 0) {
+    facts.push([
+      `Records${wouldBe}`,
+      `${formatNumber(created)} created, ${formatNumber(updated)} updated, ${formatNumber(unchanged)} unchanged`,
+    ]);
+  } else if (created > 0) facts.push([`Records${wouldBe}`, `${formatNumber(created)} created`]);
+  if ((job.rowsDuplicate ?? 0) > 0) facts.push([`Repeated rows skipped${wouldBe}`, formatNumber(job.rowsDuplicate)]);
+  return facts;
 }
 
 function facts(job: JobView): Array<[string, string]> {
@@ -66,6 +84,7 @@ function facts(job: JobView): Array<[string, string]> {
     ["Rows processed", formatNumber(job.rowsProcessed)],
     [`Rows imported${wouldBe}`, formatNumber(job.rowsImported)],
     [`Rows rejected${wouldBe}`, formatNumber(job.rowsFailed)],
+    ...changeFacts(job, wouldBe),
     ...common,
   ];
 }
@@ -100,7 +119,11 @@ export function jobStatusPage({ main, params, signal }: PageContext): void {
 
   /** The matching step, fetched when it is needed rather than carried on every progress event. */
   const loadReview = async (): Promise<ImportReview | null> => {
-    const data = await graphql<{ import: ImportReview | null }>(IMPORT_REVIEW, { id, first: REVIEW_ROW_ERRORS });
+    const data = await graphql<{ import: ImportReview | null }>(IMPORT_REVIEW, {
+      id,
+      first: REVIEW_ROW_ERRORS,
+      changes: CHANGES_PAGE,
+    });
     return signal.aborted ? null : data.import;
   };
 

@@ -2,6 +2,7 @@ import { fill, h } from "../dom.js";
 import { formatNumber, rows } from "../format.js";
 import type { ColumnMapping, ImportReview, MatchKind, RowError, SourceColumn } from "../operations.js";
 import { alertBox, announce, showError } from "../ui.js";
+import { changesSection } from "./changes.js";
 
 /** What the review's buttons do; each resolves once the server accepted the request. */
 export interface ReviewActions {
@@ -215,6 +216,8 @@ export function reviewSection(review: ImportReview, actions: ReviewActions): HTM
     underReview && errors.length > 0
       ? rowErrorList(errors, review.errors.pageInfo.hasNextPage || review.rowsFailed > errors.length, review.rowsFailed)
       : null,
+    // what confirming would do to the records: the diff the person checks before saving it
+    underReview && review.rowsTotal !== null ? changesSection(review, true) : null,
     error,
     underReview ? remember : null,
     h("div", { class: "actions" }, checkButton, underReview ? importButton : null, underReview ? cancelButton : null),
