@@ -5,7 +5,9 @@ import type { PageContext } from "../router.js";
 import { alertBox, announce, heading, navLink, showError } from "../ui.js";
 
 function columnsText(template: Template): string {
-  return template.columns.map((c) => `${c.header}${c.required ? " (required)" : ""}`).join(", ");
+  const mark = (c: Template["columns"][number]) =>
+    template.keyColumns.includes(c.key) ? " (key)" : c.required ? " (required)" : "";
+  return template.columns.map((c) => `${c.header}${mark(c)}`).join(", ");
 }
 
 /**

@@ -1,7 +1,14 @@
 import { graphql, graphqlUpload } from "../api.js";
 import { field, h } from "../dom.js";
 import { keepDraft, takeFile } from "../draft.js";
-import { INFER_TEMPLATE, START_IMPORT, TEMPLATES, type InferredTemplate, type Template } from "../operations.js";
+import {
+  INFER_TEMPLATE,
+  START_IMPORT,
+  TEMPLATES,
+  type ImportMode,
+  type InferredTemplate,
+  type Template,
+} from "../operations.js";
 import { navigate, type PageContext } from "../router.js";
 import { actionButton, alertBox, busy, heading, navLink, showError } from "../ui.js";
 
@@ -42,6 +49,45 @@ function headerRowField(): { label: HTMLElement; input: HTMLInputElement; hint: 
       "The row that holds the column names, numbered as the spreadsheet numbers rows. Leave it blank to have it found.",
     ),
     value: () => (input.value === "" ? null : Number(input.value)),
+  };
+}
+
+const MODES: Array<[ImportMode, string]> = [
+  ["CREATE_OR_UPDATE", "Add new records and update existing ones"],
+  ["CREATE_ONLY", "Only add new records"],
+  ["UPDATE_ONLY", "Only update existing records"],
+];
+
+/**
+ * What an import into a template with key columns may do; a row outside it is a row error. Shown
+ * only for such a template: without key columns every row adds a record.
+ */
+function modeField(): { fieldset: HTMLFieldSetElement; show(template: Template | undefined): void } {
+  const legend = h("legend", {}, "What this import may do");
+  const hint = h("p", { id: "mode-hint", class: "hint" });
+  const fieldset = h(
+    "fieldset",
+    { class: "mode", "aria-describedby": "mode-hint" },
+    legend,
+    ...MODES.map(([value, text]) =>
+      h(
+        "label",
+        { class: "checkbox" },
+        h("input", { type: "radio", name: "mode", value, checked: value === "CREATE_OR_UPDATE" }),
+        ` ${text}`,
+      ),
+    ),
+    hint,
+  );
+  return {
+    fieldset,
+    show(template) {
+      const keys = template?.keyColumns ?? [];
+      fieldset.hidden = keys.length === 0;
+      if (keys.length === 0) return;
+      const headers = keys.map((key) => template!.columns.find((c) => c.key === key)?.header ?? key);
+      hint.textContent = `Records are matched by ${headers.join(" and ")}. A row the choice does not allow is rejected.`;
+    },
   };
 }
 
@@ -114,6 +160,7 @@ export async function uploadPage({ main, query }: PageContext): Promise<void> {
   }
 
   const selected = query.get("template");
+  const mode = modeField();
   const form = h(
     "form",
     { class: "stack" },
@@ -124,6 +171,7 @@ export async function uploadPage({ main, query }: PageContext): Promise<void> {
       ...templates.map((t) => h("option", { value: t.id, selected: t.id === selected }, t.name)),
     ),
     h("p", { id: "template-columns", class: "hint" }),
+    mode.fieldset,
     fileLabel,
     input,
     headerRow.label,
@@ -145,8 +193,9 @@ export async function uploadPage({ main, query }: PageContext): Promise<void> {
   const describe = () => {
     const template = templates.find((t) => t.id === select.value);
     form.querySelector("#template-columns")!.textContent = template
-      ? `Columns: ${template.columns.map((c) => `${c.header}${c.required ? " (required)" : ""}`).join(", ")}`
+      ? `Columns: ${template.columns.map((c) => `${c.header}${template.keyColumns.includes(c.key) ? " (key)" : c.required ? " (required)" : ""}`).join(", ")}`
       : "";
+    mode.show(template);
   };
   select.addEventListener("change", describe);
   describe();
@@ -157,9 +206,12 @@ export async function uploadPage({ main, query }: PageContext): Promise<void> {
     if (!file) return showError(error, new Error("Choose a file to import."));
     void busy(form, async () => {
       try {
+        const options: Record<string, unknown> = { dryRun: true, headerRow: headerRow.value() };
+        // a template without key columns takes no mode, and the choice is hidden then
+        if (!mode.fieldset.hidden) options.mode = field(form, "mode");
         const data = await graphqlUpload<{ startImport: { id: string } }>(
           START_IMPORT,
-          { templateId: field(form, "template"), options: { dryRun: true, headerRow: headerRow.value() } },
+          { templateId: field(form, "template"), options },
           "file",
           file,
         );
