@@ -164,6 +164,17 @@ describe("request ids", () => {
     expect(await requestLine("broken")).toMatchObject({ operation: "Broken" });
   });
 
+  it("logs the user of a download made with a bearer token", async () => {
+    const origin = new URL(url).origin;
+    const response = await fetch(`${origin}/exports/${randomUUID()}/download`, {
+      headers: { authorization: `Bearer ${token}`, "x-request-id": "download-1" },
+    });
+    expect(response.status).toBe(404);
+    await response.arrayBuffer();
+    expect(await requestLine("download-1")).toMatchObject({ userId, status: 404, method: "GET" });
+    expect((await requestLine("download-1")).operation).toBeUndefined();
+  });
+
   it("answers every route with it: health checks, metrics, downloads, the web page", async () => {
     const origin = new URL(url).origin;
     for (const path of ["/healthz", "/readyz", "/metrics", `/exports/${randomUUID()}/download`, "/"]) {

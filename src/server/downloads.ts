@@ -12,6 +12,7 @@ import { openErrorReport } from "../imports/openErrorReport.js";
 import { coerceError } from "../lib.js";
 import type { Logger } from "../logger.js";
 import { DownloadUnavailable, type Download, type UnavailableReason } from "../storage/download.js";
+import { noteRequestUser } from "./requestLog.js";
 
 /** A file download the HTTP server answers outside GraphQL (a browser cannot send a POST for a link). */
 export interface DownloadRoute {
@@ -89,6 +90,7 @@ export async function serveDownload(
       throw new HttpError(405, "METHOD_NOT_ALLOWED", "Use GET.");
     }
     const owner = await authorise(req, route, db, config.signingSecret);
+    if (owner) noteRequestUser(req, owner);
     // not an id at all: it names nothing, and the database would refuse it
     if (!isUuid(route.id)) throw new DownloadUnavailable("NOT_FOUND", "Not found.");
     const download = await OPENERS[route.purpose](db.pool, route.id, owner);

@@ -37,6 +37,12 @@ export function startRequestLog(req: IncomingMessage, res: ServerResponse): Requ
   return fields;
 }
 
+/** Notes whose request it is, for routes outside GraphQL that authenticate themselves (downloads). */
+export function noteRequestUser(req: IncomingMessage, userId: string): void {
+  const fields = fieldsOf.get(req);
+  if (fields) fields.userId = userId;
+}
+
 /**
  * Fills in a GraphQL request's log fields: the operation's name as the client gave it (so a
  * document that fails to parse or validate has it too), then the name of the operation that ran,
