@@ -10,6 +10,13 @@ import {
   validateTemplateName,
   MAX_ALIASES,
 } from "../imports/templateColumns.js";
+import {
+  MAX_ALLOWED_VALUE_LENGTH,
+  MAX_ALLOWED_VALUES,
+  MAX_LENGTH_RULE,
+  MAX_PATTERN_LENGTH,
+  MAX_PATTERN_PROGRAM,
+} from "../spreadsheet/columnRules.js";
 import { builder } from "./builder.js";
 import { requireViewer, type Context } from "./context.js";
 import { findOwnTemplate } from "../imports/findOwnTemplate.js";
@@ -34,6 +41,26 @@ const DateOrderEnum = builder.enumType("DateOrder", {
   } as const,
 });
 
+/** What each column rule means, for the output and the input alike (see columnRules.ts). */
+const RULE_DESCRIPTIONS = {
+  allowedValues:
+    "STRING only: the values a cell may hold, compared trimmed and ignoring case; the value is stored as " +
+    `listed here. At most ${MAX_ALLOWED_VALUES}, each at most ${MAX_ALLOWED_VALUE_LENGTH} characters, none ` +
+    "repeated (ignoring case). Null: any value.",
+  min:
+    'INTEGER, DECIMAL, DATE, DATETIME: the lowest value, written as the type stores its values ("0", "2.5", ' +
+    '"2024-01-31", "2024-01-31T00:00:00.000Z"); other forms the type reads are accepted and stored that way. ' +
+    "Null: none.",
+  max: "INTEGER, DECIMAL, DATE, DATETIME: the highest value, written as for min. Null: none.",
+  minLength: `STRING, EMAIL: the fewest characters (code points), 0 to ${MAX_LENGTH_RULE}. Null: none.`,
+  maxLength: `STRING, EMAIL: the most characters (code points), 1 to ${MAX_LENGTH_RULE}. Null: none.`,
+  pattern:
+    "STRING, EMAIL: a regular expression in RE2 syntax (no backreferences or lookaround), searched in the " +
+    "value as stored (text trimmed, addresses lower-cased); anchor it with ^ and $ to match the whole value. " +
+    `At most ${MAX_PATTERN_LENGTH} characters, compiling to at most ${MAX_PATTERN_PROGRAM} steps. Null: none.`,
+  unique: "No two rows of one file may hold the same value (blank cells excepted); the later row is an error.",
+};
+
 export const TemplateColumnRef = builder.objectRef<StoredColumn>("TemplateColumn").implement({
   fields: (t) => ({
     key: t.exposeString("key", { description: "The property name in each record's data." }),
@@ -45,6 +72,17 @@ export const TemplateColumnRef = builder.objectRef<StoredColumn>("TemplateColumn
         'Other headers that mean this column ("E-mail" for "Contact Email"), compared like the header. ' +
         "Confirming an import with a manual match adds its header here.",
     }),
+    allowedValues: t.stringList({
+      nullable: true,
+      description: RULE_DESCRIPTIONS.allowedValues,
+      resolve: (c) => (c.allowedValues == null ? null : [...c.allowedValues]),
+    }),
+    min: t.string({ nullable: true, description: RULE_DESCRIPTIONS.min, resolve: (c) => c.min ?? null }),
+    max: t.string({ nullable: true, description: RULE_DESCRIPTIONS.max, resolve: (c) => c.max ?? null }),
+    minLength: t.int({ nullable: true, description: RULE_DESCRIPTIONS.minLength, resolve: (c) => c.minLength ?? null }),
+    maxLength: t.int({ nullable: true, description: RULE_DESCRIPTIONS.maxLength, resolve: (c) => c.maxLength ?? null }),
+    pattern: t.string({ nullable: true, description: RULE_DESCRIPTIONS.pattern, resolve: (c) => c.pattern ?? null }),
+    unique: t.boolean({ description: RULE_DESCRIPTIONS.unique, resolve: (c) => c.unique === true }),
   }),
 });
 
@@ -59,6 +97,13 @@ const TemplateColumnInput = builder.inputType("TemplateColumnInput", {
       defaultValue: [],
       description: `Other headers that mean this column: at most ${MAX_ALIASES}, each claimed by one column only.`,
     }),
+    allowedValues: t.stringList({ required: false, description: RULE_DESCRIPTIONS.allowedValues }),
+    min: t.string({ required: false, description: RULE_DESCRIPTIONS.min }),
+    max: t.string({ required: false, description: RULE_DESCRIPTIONS.max }),
+    minLength: t.int({ required: false, description: RULE_DESCRIPTIONS.minLength }),
+    maxLength: t.int({ required: false, description: RULE_DESCRIPTIONS.maxLength }),
+    pattern: t.string({ required: false, description: RULE_DESCRIPTIONS.pattern }),
+    unique: t.boolean({ required: false, defaultValue: false, description: RULE_DESCRIPTIONS.unique }),
   }),
 });
 

@@ -15,6 +15,21 @@ export interface TemplateColumn {
   required: boolean;
   /** Other headers that mean this column ("E-mail" for "Contact Email"); none when absent. */
   aliases?: readonly string[];
+  // rules on a non-blank cell's value, checked after its type (see columnRules.ts); absent: none
+  /** STRING: the only values allowed, compared trimmed and ignoring case; stored as listed here. */
+  allowedValues?: readonly string[] | null;
+  /** INTEGER, DECIMAL, DATE, DATETIME: the lowest value allowed, written as the type stores it ("0", "2024-01-31"). */
+  min?: string | null;
+  /** INTEGER, DECIMAL, DATE, DATETIME: the highest value allowed, written as the type stores it. */
+  max?: string | null;
+  /** STRING, EMAIL: the fewest characters (code points) allowed. */
+  minLength?: number | null;
+  /** STRING, EMAIL: the most characters (code points) allowed. */
+  maxLength?: number | null;
+  /** STRING, EMAIL: an RE2 pattern (re2js) the value must contain; anchor it (^…$) to match all of it. */
+  pattern?: string | null;
+  /** No two rows of one file may have the same value (blank cells excepted). */
+  unique?: boolean | null;
 }
 
 /** The file formats this module reads, plus the answer for everything else. */

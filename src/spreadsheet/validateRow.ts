@@ -1,5 +1,6 @@
 import { type Cell, cellToText, isBlankCell, type RawRow } from "./cell.js";
 import { type CoerceOptions, type Coercer, CoercionFailure, createCoercer } from "./coerceCell.js";
+import { BrokenRules, createRuleCheck, type RuleCheck } from "./columnRules.js";
 import type { HeaderMatch, JsonValue, ParsedRow, RowError } from "./types.js";
 
 /** Checks and converts one row; `null` for a row to skip because it is empty. */
@@ -14,11 +15,14 @@ interface ColumnPlan {
   /** Spreadsheet column index, or -1 when the file lacks the column. */
   index: number;
   coerce: Coercer;
+  /** The column's rules (allowedValues, min, pattern, unique…), or `null` for none. */
+  rules: RuleCheck | null;
 }
 
 /**
- * Builds the row check for a matched header: every template column's cell is converted with
- * {@link coerceCell}'s rules, and blank required cells are errors.
+ * Builds the row check for a matched header, for one file: every template column's cell is
+ * converted with {@link coerceCell}'s rules, blank required cells are errors, and a converted value
+ * must keep its column's rules (see columnRules.ts), each broken rule an error of its own.
  *
  * A row whose template columns are all blank is empty and skipped (`null`), even if columns the
  * template ignores hold something: there is nothing to import from it.
@@ -30,6 +34,7 @@ export function createRowValidator(match: HeaderMatch, options: CoerceOptions = 
     required: column.required,
     index: index ?? -1,
     coerce: createCoercer(column.type, options),
+    rules: createRuleCheck(column),
   }));
   const present = plan.filter((column) => column.index >= 0).map((column) => column.index);
 
@@ -64,8 +69,16 @@ export function createRowValidator(match: HeaderMatch, options: CoerceOptions = 
           message: value.message,
           value: cellToText(cell),
         });
+        continue;
+      }
+      const checked = column.rules === null ? value : column.rules(value, rowNumber);
+      if (checked instanceof BrokenRules) {
+        const text = cellToText(cell);
+        for (const message of checked.messages) {
+          (errors ??= []).push({ rowNumber, column: column.header, message, value: text });
+        }
       } else {
-        values[column.key] = value;
+        values[column.key] = checked;
       }
     }
     if (errors === null) return { ok: true, rowNumber, values };
