@@ -18,6 +18,7 @@ import {
   MAX_PATTERN_PROGRAM,
 } from "../spreadsheet/columnRules.js";
 import { builder } from "./builder.js";
+import { NodeRef } from "./node.js";
 import { requireViewer, type Context } from "./context.js";
 import { findOwnTemplate } from "../imports/findOwnTemplate.js";
 import { checkKeyChange, MAX_KEY_COLUMNS, validateKeyColumns } from "../imports/templateKeys.js";
@@ -148,6 +149,7 @@ const UpdateImportTemplateInput = builder.inputType("UpdateImportTemplateInput",
 
 export const ImportTemplateRef = builder.objectRef<ImportTemplate>("ImportTemplate").implement({
   description: "What a spreadsheet must look like: its columns, their types, and which are required.",
+  interfaces: [NodeRef],
   fields: (t) => ({
     id: t.exposeID("id"),
     name: t.exposeString("name"),

@@ -7,6 +7,7 @@ import "./import.js";
 import "./export.js";
 import "./cancel.js";
 import "./subscription.js";
+import "./node.js";
 
 /** The executable schema; `npm run generate` prints it to schema.graphql. */
 export const schema = builder.toSchema({ sortSchema: true });
