@@ -13,8 +13,10 @@ const JOB_FIELDS = `${COMMON_FIELDS} ... on Import { ${IMPORT_FIELDS} } ... on E
 
 const ROW_ERRORS = `edges { node { rowNumber column message value } } pageInfo { hasNextPage endCursor }`;
 
+const COLUMN_RULES = `allowedValues min max minLength maxLength pattern unique`;
+
 const TEMPLATE_FIELDS = `id name decimalSeparator dateOrder keyColumns duplicates
-  columns { key header type required aliases }`;
+  columns { key header type required aliases ${COLUMN_RULES} }`;
 
 const CHANGES = `edges { node { rowNumber kind key before after } } pageInfo { hasNextPage endCursor }`;
 

@@ -1,15 +1,35 @@
-import { field, h } from "../dom.js";
-import type { ColumnType, Template, TemplateColumn } from "../operations.js";
+import { field, fill, h } from "../dom.js";
+import type { ColumnRules, ColumnType, DuplicateRows, Template, TemplateColumn } from "../operations.js";
 import { alertBox, busy, showError } from "../ui.js";
 
 const COLUMN_TYPES: ColumnType[] = ["STRING", "INTEGER", "DECIMAL", "BOOLEAN", "DATE", "DATETIME", "EMAIL"];
+
+type RuleName = keyof ColumnRules;
+
+/** The rules each column type takes, as the server checks them; the form shows only these. */
+const RULES_BY_TYPE: Record<ColumnType, readonly RuleName[]> = {
+  STRING: ["allowedValues", "minLength", "maxLength", "pattern", "unique"],
+  EMAIL: ["minLength", "maxLength", "pattern", "unique"],
+  INTEGER: ["min", "max", "unique"],
+  DECIMAL: ["min", "max", "unique"],
+  DATE: ["min", "max", "unique"],
+  DATETIME: ["min", "max", "unique"],
+  BOOLEAN: ["unique"],
+};
+
+const fits = (rule: RuleName, type: ColumnType) => RULES_BY_TYPE[type].includes(rule);
+
+/** A column as the form sends it: TemplateColumnInput, every rule given (null: none). */
+export type TemplateColumnInput = Omit<TemplateColumn, keyof ColumnRules> & ColumnRules;
 
 /** What the form sends: CreateImportTemplateInput and UpdateImportTemplateInput alike. */
 export interface TemplateInput {
   name: string;
   decimalSeparator: string;
   dateOrder: string;
-  columns: TemplateColumn[];
+  columns: TemplateColumnInput[];
+  keyColumns: string[];
+  duplicates: DuplicateRows;
 }
 
 /** "Unit Price" → "unitPrice": the key a record's data uses when the person leaves it blank. */
@@ -22,20 +42,176 @@ function keyFor(header: string): string {
   return /^[A-Za-z_]/.test(key) ? key : `column${key}`;
 }
 
+/** "2024-01-31T09:30:00.000Z" → "2024-01-31T10:30:00" in Paris: a date-time input shows the person's own time. */
+function toLocalInput(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return "";
+  const two = (n: number) => String(n).padStart(2, "0");
+  return (
+    `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())}` +
+    `T${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`
+  );
+}
+
+/** A bound as its input shows it, for the column's type. */
+function boundForInput(type: ColumnType, bound: string | null | undefined): string {
+  if (bound === null || bound === undefined) return "";
+  if (type === "DATETIME") return toLocalInput(bound);
+  if (type === "DATE") return bound.slice(0, 10);
+  return bound;
+}
+
+/** A bound input's value as the server reads it: a date-time entered in local time goes as UTC. */
+function boundFromInput(type: ColumnType, value: string): string | null {
+  if (value === "") return null;
+  if (type === "DATETIME") {
+    const date = new Date(value);
+    return Number.isNaN(date.getTime()) ? value : date.toISOString();
+  }
+  return value;
+}
+
+/** The bound inputs' labels and kinds, by column type: a date has an earliest, a number a smallest. */
+function boundInput(type: ColumnType): { min: string; max: string; attributes: Record<string, string> } {
+  switch (type) {
+    case "DATE":
+      return { min: "Earliest", max: "Latest", attributes: { type: "date" } };
+    case "DATETIME":
+      return {
+        min: "Earliest (your time)",
+        max: "Latest (your time)",
+        attributes: { type: "datetime-local", step: "1" },
+      };
+    case "INTEGER":
+      return { min: "Smallest", max: "Largest", attributes: { type: "number", step: "1", inputmode: "numeric" } };
+    default:
+      return { min: "Smallest", max: "Largest", attributes: { type: "number", step: "any", inputmode: "decimal" } };
+  }
+}
+
 let rowIds = 0;
 
+/** The controls of one column row, by name. */
+function control<T extends HTMLElement = HTMLInputElement>(row: HTMLElement, name: string): T {
+  return row.querySelector<T>(`[name=${name}]`)!;
+}
+
 /**
- * One column as a compact row: header, key, type, required, aliases and a remove button. A
- * fieldset whose legend names the column, so every label inside it is unambiguous.
+ * A column's rules, behind a disclosure whose summary says which are set, so 30 columns stay 30
+ * short rows. Only the rules that fit the column's type are shown, and only those are sent.
+ */
+function rulesPanel(id: string, column: Partial<TemplateColumn>): HTMLDetailsElement {
+  const cell = (rule: RuleName, text: string, input: HTMLElement, hint?: string) =>
+    h(
+      "div",
+      { class: `cell rule rule-${rule}`, "data-rule": rule },
+      h("label", { for: `${id}-${rule}` }, text),
+      input,
+      hint ? h("span", { class: "hint", id: `${id}-${rule}-hint` }, hint) : null,
+    );
+  const length = (rule: "minLength" | "maxLength") =>
+    h("input", {
+      id: `${id}-${rule}`,
+      name: rule,
+      type: "number",
+      min: 0,
+      step: 1,
+      inputmode: "numeric",
+      value: column[rule] ?? undefined,
+    });
+  const type = column.type ?? "STRING";
+  const bounds = boundInput(type);
+  const summary = h("span", { class: "rules-summary" });
+  const details = h(
+    "details",
+    { class: "rules" },
+    h("summary", {}, "Rules", summary),
+    h(
+      "div",
+      { class: "rules-grid" },
+      cell(
+        "allowedValues",
+        "Allowed values",
+        h(
+          "textarea",
+          { id: `${id}-allowedValues`, name: "allowedValues", rows: 3, "aria-describedby": `${id}-allowedValues-hint` },
+          (column.allowedValues ?? []).join("\n"),
+        ),
+        "One a line; any case matches, and the value is stored as written here.",
+      ),
+      cell(
+        "min",
+        bounds.min,
+        h("input", { id: `${id}-min`, name: "min", ...bounds.attributes, value: boundForInput(type, column.min) }),
+      ),
+      cell(
+        "max",
+        bounds.max,
+        h("input", { id: `${id}-max`, name: "max", ...bounds.attributes, value: boundForInput(type, column.max) }),
+      ),
+      cell("minLength", "Fewest characters", length("minLength")),
+      cell("maxLength", "Most characters", length("maxLength")),
+      cell(
+        "pattern",
+        "Pattern",
+        h("input", {
+          id: `${id}-pattern`,
+          name: "pattern",
+          spellcheck: "false",
+          autocapitalize: "off",
+          "aria-describedby": `${id}-pattern-hint`,
+          value: column.pattern ?? undefined,
+        }),
+        "A regular expression (RE2) found in the value; ^…$ to match all of it.",
+      ),
+      h(
+        "div",
+        { class: "cell rule rule-unique", "data-rule": "unique" },
+        h(
+          "label",
+          { class: "checkbox" },
+          h("input", { type: "checkbox", name: "unique", id: `${id}-unique`, checked: column.unique === true }),
+          " Unique in a file",
+        ),
+      ),
+    ),
+  );
+  return details;
+}
+
+/** "one of 3 values · 0 to 100 · unique": the rules set, read without opening them. */
+function rulesSummary(column: TemplateColumnInput): string {
+  const parts: string[] = [];
+  if (column.allowedValues) {
+    const shown = column.allowedValues.slice(0, 3).join(", ");
+    parts.push(`one of ${shown}${column.allowedValues.length > 3 ? `, … (${column.allowedValues.length})` : ""}`);
+  }
+  if (column.min !== null && column.max !== null) parts.push(`${column.min} to ${column.max}`);
+  else if (column.min !== null) parts.push(`at least ${column.min}`);
+  else if (column.max !== null) parts.push(`at most ${column.max}`);
+  if (column.minLength !== null && column.maxLength !== null) {
+    parts.push(`${column.minLength}–${column.maxLength} characters`);
+  } else if (column.minLength !== null) parts.push(`at least ${column.minLength} characters`);
+  else if (column.maxLength !== null) parts.push(`at most ${column.maxLength} characters`);
+  if (column.pattern !== null) parts.push(`matches ${column.pattern}`);
+  if (column.unique) parts.push("unique");
+  return parts.length > 0 ? parts.join(" · ") : "none";
+}
+
+/**
+ * One column as a compact row: header, key, type, required, aliases and a remove button, then its
+ * rules folded away. A fieldset whose legend names the column, so every label inside it is
+ * unambiguous.
  */
 function columnRow(column: Partial<TemplateColumn>, onRemove: (row: HTMLFieldSetElement) => void) {
   const id = `column-${++rowIds}`;
   const labelled = (name: string, text: string, control: HTMLElement) =>
     h("div", { class: `cell cell-${name}` }, h("label", { for: `${id}-${name}` }, text), control);
   const remove = h("button", { type: "button", class: "secondary remove" }, "Remove");
+  const rules = rulesPanel(id, column);
   const row = h(
     "fieldset",
-    { class: "column-row" },
+    { class: "column-row", "data-row-id": id },
     h("legend", {}, "Column"),
     labelled(
       "header",
@@ -83,25 +259,73 @@ function columnRow(column: Partial<TemplateColumn>, onRemove: (row: HTMLFieldSet
       }),
     ),
     h("div", { class: "cell cell-remove" }, remove),
+    rules,
   );
   remove.addEventListener("click", () => onRemove(row));
+  const typeSelect = control<HTMLSelectElement>(row, "type");
+  let shownType = typeSelect.value as ColumnType;
+  const showRules = () => {
+    const type = typeSelect.value as ColumnType;
+    if (type !== shownType) {
+      // a bound's input takes the new type's kind; a value it cannot show is dropped by the browser
+      const bounds = boundInput(type);
+      for (const name of ["min", "max"] as const) {
+        const input = control(row, name);
+        for (const [attribute, value] of Object.entries(bounds.attributes)) input.setAttribute(attribute, value);
+        if (!("step" in bounds.attributes)) input.removeAttribute("step");
+        if (!("inputmode" in bounds.attributes)) input.removeAttribute("inputmode");
+        row.querySelector(`label[for=${input.id}]`)!.textContent = bounds[name];
+      }
+      shownType = type;
+    }
+    for (const cell of row.querySelectorAll<HTMLElement>("[data-rule]")) {
+      cell.hidden = !fits(cell.dataset.rule as RuleName, type);
+    }
+    rules.querySelector(".rules-summary")!.textContent = `: ${rulesSummary(readColumn(row))}`;
+  };
+  typeSelect.addEventListener("change", showRules);
+  rules.addEventListener("input", showRules);
+  rules.addEventListener("change", showRules);
+  showRules();
   return row;
 }
 
-function readColumn(row: HTMLFieldSetElement): TemplateColumn {
-  const control = (name: string) => row.querySelector<HTMLInputElement>(`[name=${name}]`)!;
-  const header = control("header").value.trim();
+function readColumn(row: HTMLFieldSetElement): TemplateColumnInput {
+  const header = control(row, "header").value.trim();
+  const type = control<HTMLSelectElement>(row, "type").value as ColumnType;
+  const rule = <T>(name: RuleName, read: (input: HTMLInputElement) => T | null): T | null =>
+    fits(name, type) ? read(control(row, name)) : null;
+  const count = (input: HTMLInputElement) => (input.value.trim() === "" ? null : Number(input.value));
+  const allowed = rule("allowedValues", (input) =>
+    input.value
+      .split("\n")
+      .map((v) => v.trim())
+      .filter(Boolean),
+  );
   return {
     header,
-    key: control("key").value.trim() || keyFor(header),
-    type: control("type").value as ColumnType,
-    required: control("required").checked,
-    aliases: control("aliases")
+    key: control(row, "key").value.trim() || keyFor(header),
+    type,
+    required: control(row, "required").checked,
+    aliases: control(row, "aliases")
       .value.split(",")
       .map((a) => a.trim())
       .filter(Boolean),
+    allowedValues: allowed && allowed.length > 0 ? allowed : null,
+    min: rule("min", (input) => boundFromInput(type, input.value.trim())),
+    max: rule("max", (input) => boundFromInput(type, input.value.trim())),
+    minLength: rule("minLength", count),
+    maxLength: rule("maxLength", count),
+    pattern: rule("pattern", (input) => (input.value === "" ? null : input.value)),
+    unique: rule("unique", (input) => input.checked) ?? false,
   };
 }
+
+const DUPLICATE_CHOICES: Array<[DuplicateRows, string]> = [
+  ["SKIP", "Import it once and count the repeats"],
+  ["IMPORT", "Import every repeat"],
+  ["REJECT", "Reject the repeats as row errors"],
+];
 
 /**
  * The template form, for a new template (blank, or proposed from a sample file) and for editing
@@ -114,8 +338,59 @@ export function templateForm(
 ): HTMLFormElement {
   const error = alertBox();
   const columns = h("div", { class: "stack columns" });
+  const columnRows = () => [...columns.querySelectorAll<HTMLFieldSetElement>("fieldset.column-row")];
+
+  // key columns are kept by row, so renaming a column's header or key keeps it a key column
+  const keyRows = new Set<string>();
+  const keyChoices = h("div", { class: "key-choices" });
+  const duplicates = h(
+    "select",
+    { id: "duplicates", name: "duplicates", "aria-describedby": "duplicates-hint" },
+    ...DUPLICATE_CHOICES.map(([value, text]) =>
+      h("option", { value, selected: value === (initial.duplicates ?? "SKIP") }, text),
+    ),
+  );
+  const duplicatesHint = h("p", { id: "duplicates-hint", class: "hint" });
+  const showKeys = () => {
+    const rows = columnRows();
+    const present = new Set(rows.map((row) => row.dataset.rowId!));
+    for (const id of keyRows) if (!present.has(id)) keyRows.delete(id);
+    fill(
+      keyChoices,
+      ...rows.map((row, i) => {
+        const id = row.dataset.rowId!;
+        const checkbox = h("input", { type: "checkbox", id: `${id}-is-key`, checked: keyRows.has(id) });
+        checkbox.addEventListener("change", () => {
+          if (checkbox.checked) keyRows.add(id);
+          else keyRows.delete(id);
+          showKeys();
+        });
+        return h(
+          "label",
+          { class: "checkbox key-choice" },
+          checkbox,
+          ` ${control(row, "header").value.trim() || `Column ${i + 1}`}`,
+        );
+      }),
+    );
+    // a key column is required: a row without its key could not be matched to a record
+    for (const row of rows) {
+      const required = control(row, "required");
+      const isKey = keyRows.has(row.dataset.rowId!);
+      if (isKey) required.checked = true;
+      required.disabled = isKey;
+      if (isKey) required.setAttribute("aria-describedby", "keys-required-hint");
+      else required.removeAttribute("aria-describedby");
+    }
+    const keyed = keyRows.size > 0;
+    duplicates.disabled = keyed;
+    duplicatesHint.textContent = keyed
+      ? "With key columns, a row that repeats an earlier row's key is a row error naming that row."
+      : "Rows alike in every column, within one file.";
+  };
+
   const renumber = () => {
-    const rows = [...columns.querySelectorAll<HTMLFieldSetElement>("fieldset.column-row")];
+    const rows = columnRows();
     rows.forEach((row, i) => {
       row.querySelector("legend")!.textContent = `Column ${i + 1}`;
       const remove = row.querySelector<HTMLButtonElement>("button.remove")!;
@@ -123,6 +398,7 @@ export function templateForm(
       // a template needs a column: the last one stays
       remove.disabled = rows.length === 1;
     });
+    showKeys();
   };
   const onRemove = (row: HTMLFieldSetElement) => {
     const next = (row.nextElementSibling ?? row.previousElementSibling) as HTMLElement | null;
@@ -130,9 +406,17 @@ export function templateForm(
     renumber();
     next?.querySelector<HTMLElement>("input")?.focus();
   };
-  const start = initial.columns?.length ? initial.columns : [{}];
-  for (const column of start) columns.append(columnRow(column, onRemove));
+  const start: Array<Partial<TemplateColumn>> = initial.columns?.length ? initial.columns : [{}];
+  for (const column of start) {
+    const row = columnRow(column, onRemove);
+    if (column.key && initial.keyColumns?.includes(column.key)) keyRows.add(row.dataset.rowId!);
+    columns.append(row);
+  }
   renumber();
+  // a header typed in a row names its key choice at once
+  columns.addEventListener("input", (event) => {
+    if ((event.target as HTMLElement).getAttribute("name") === "header") showKeys();
+  });
 
   const addColumn = h("button", { type: "button", class: "secondary" }, "Add a column");
   addColumn.addEventListener("click", () => {
@@ -146,7 +430,7 @@ export function templateForm(
     h("option", { value, selected: value === current }, text);
   const form = h(
     "form",
-    { class: "stack" },
+    { class: "stack template-form" },
     h("label", { for: "template-name" }, "Template name"),
     h("input", { id: "template-name", name: "name", required: true, value: initial.name }),
     h("label", { for: "decimal-separator" }, "Numbers written as text"),
@@ -167,23 +451,55 @@ export function templateForm(
     h("h2", {}, "Columns"),
     h("p", { id: "key-hint", class: "hint" }, "Key: the name in each record's data; made from the header when blank."),
     h("p", { id: "aliases-hint", class: "hint" }, "Aliases: other headers that mean this column, separated by commas."),
+    h("p", { class: "hint" }, "Rules: what a value must be besides its type; a row that breaks one is rejected."),
     columns,
-    h("div", { class: "actions" }, addColumn, h("button", { type: "submit" }, submitText)),
+    h("div", { class: "actions" }, addColumn),
+    h(
+      "fieldset",
+      { class: "key-columns", "aria-describedby": "keys-hint" },
+      h("legend", {}, "Key columns"),
+      h(
+        "p",
+        { id: "keys-hint", class: "hint" },
+        "The columns that identify a record. A row with a new key adds a record; one whose key was imported " +
+          "before updates that record, or leaves it as it is. With none, every row adds a record.",
+      ),
+      keyChoices,
+      h("p", { id: "keys-required-hint", class: "hint" }, "A key column is always required."),
+    ),
+    h("label", { for: "duplicates" }, "A row repeated exactly in one file"),
+    duplicates,
+    duplicatesHint,
+    h("div", { class: "actions" }, h("button", { type: "submit" }, submitText)),
     error,
+  );
+  // a rule that the browser finds invalid may be folded away: unfold it, so its message can show
+  form.addEventListener(
+    "invalid",
+    (event) => {
+      const details = (event.target as HTMLElement).closest("details");
+      if (details) details.open = true;
+    },
+    true,
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
+    const rows = columnRows();
     const input: TemplateInput = {
       name: field(form, "name"),
       decimalSeparator: field(form, "decimalSeparator"),
       dateOrder: field(form, "dateOrder"),
-      columns: [...columns.querySelectorAll<HTMLFieldSetElement>("fieldset.column-row")].map(readColumn),
+      columns: rows.map(readColumn),
+      keyColumns: rows.filter((row) => keyRows.has(row.dataset.rowId!)).map((row) => readColumn(row).key),
+      duplicates: duplicates.value as DuplicateRows,
     };
+    error.hidden = true;
     void busy(form, async () => {
       try {
         await save(input);
       } catch (err) {
         showError(error, err);
+        error.scrollIntoView({ block: "nearest" });
       }
     }).then(renumber);
   });
