@@ -26,6 +26,11 @@ export interface Config {
   workerConcurrency: number;
   /** How long a bearer token from `logIn` or `signUp` stays valid, in hours. @default 720 (30 days) */
   sessionTtlHours: number;
+  /**
+   * API keys one user may have, expired ones included until they are revoked; one more gets
+   * QUOTA_EXCEEDED. @default 20
+   */
+  maxApiKeysPerUser: number;
   /** Largest upload accepted; a larger one gets FILE_TOO_LARGE and nothing of it is kept. @default 104857600 (100 MiB) */
   maxUploadBytes: number;
   /** Tries a job gets when it keeps failing for a transient reason (graphile-worker backs off between them). @default 5 */
@@ -151,6 +156,7 @@ export function loadConfig(
     logLevel: env.LOG_LEVEL || "info",
     workerConcurrency: integer(env, "WORKER_CONCURRENCY", 4, 1),
     sessionTtlHours: integer(env, "SESSION_TTL_HOURS", 720, 1),
+    maxApiKeysPerUser: integer(env, "MAX_API_KEYS_PER_USER", 20, 1),
     maxUploadBytes: integer(env, "MAX_UPLOAD_BYTES", 100 * 1024 * 1024, 1),
     maxAttempts: integer(env, "MAX_ATTEMPTS", 5, 1),
     exportTtlHours: integer(env, "EXPORT_TTL_HOURS", 24, 1),

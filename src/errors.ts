@@ -27,7 +27,7 @@ export const ERROR_CODES = {
   FORBIDDEN: {
     statuses: [403],
     description:
-      "`signUp` while `ALLOW_SIGNUP` is false; `/metrics` from another machine (or through a proxy) while `METRICS_TOKEN` is unset",
+      "`signUp` while `ALLOW_SIGNUP` is false; `createApiKey`, `revokeApiKey` or `logOut` with an API key; `/metrics` from another machine (or through a proxy) while `METRICS_TOKEN` is unset",
   },
   BAD_USER_INPUT: {
     statuses: [400],
@@ -65,7 +65,7 @@ export const ERROR_CODES = {
   QUOTA_EXCEEDED: {
     statuses: [],
     description:
-      "a user's stored files past `MAX_STORED_BYTES_PER_USER`, or a request for more than `EXPORTS_PER_HOUR` exports in an hour",
+      "a user's stored files past `MAX_STORED_BYTES_PER_USER`; a request for more than `EXPORTS_PER_HOUR` exports in an hour; an API key past `MAX_API_KEYS_PER_USER` (`createApiKey`)",
   },
   RATE_LIMITED: {
     statuses: [429],

@@ -2,12 +2,25 @@ import { createHash, randomBytes } from "node:crypto";
 import type { PrismaClient } from "../db/database.js";
 import type { User } from "../generated/prisma/client.js";
 
-/** Who is making a request: the user and the session their token belongs to. */
+/** What a bearer token is: a login session's (`logIn`, `signUp`) or an API key (`createApiKey`). */
+export type CredentialKind = "session" | "apiKey";
+
+/** The session or API key a request's token belongs to. */
+export interface Credential {
+  kind: CredentialKind;
+  /** The session's or the key's id: both are gen_random_uuid(), so revocations share one channel. */
+  id: string;
+}
+
+/** Who is making a request: the user and the session or API key their token belongs to. */
 export interface Viewer {
   user: User;
-  sessionId: string;
-  /** When the session's token stops working; sockets and SSE streams on it are closed then. */
-  expiresAt: Date;
+  credential: Credential;
+  /**
+   * When the token stops working; sockets and SSE streams on it are closed then. Null for an API
+   * key made without an expiry.
+   */
+  expiresAt: Date | null;
 }
 
 function hashToken(token: string): Uint8Array<ArrayBuffer> {
@@ -29,7 +42,8 @@ export async function findViewer(prisma: PrismaClient, token: string): Promise<V
     where: { tokenHash: hashToken(token), expiresAt: { gt: new Date() } },
     include: { user: true },
   });
-  return session && { user: session.user, sessionId: session.id, expiresAt: session.expiresAt };
+  if (!session) return null;
+  return { user: session.user, credential: { kind: "session", id: session.id }, expiresAt: session.expiresAt };
 }
 
 /** Whether a session still stands: neither revoked nor expired. One primary-key read. */

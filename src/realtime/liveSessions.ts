@@ -1,30 +1,35 @@
 import type { ExecutionResult } from "graphql";
 import { Repeater } from "graphql-yoga";
 import { unauthenticatedMessage } from "../auth/authenticate.js";
-import { sessionStands, type Viewer } from "../auth/sessions.js";
+import { apiKeyStands } from "../auth/apiKeys.js";
+import { sessionStands, type Credential, type CredentialKind, type Viewer } from "../auth/sessions.js";
 import type { PrismaClient } from "../db/database.js";
 import { UserError } from "../errors.js";
 import { coerceError } from "../lib.js";
 import type { Logger } from "../logger.js";
 
-/** How long a read of "does this session still stand" is trusted; a NOTIFY on revoke ends it sooner. */
+/** How long a read of "does this session (or key) still stand" is trusted; a NOTIFY on revoke ends it sooner. */
 const RECHECK_AFTER_MS = 1_000;
 /** setTimeout's longest delay (~24.8 days); a later expiry re-arms its timer. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 interface Watched {
-  expiresAt: Date;
-  timer: NodeJS.Timeout;
+  kind: CredentialKind;
+  expiresAt: Date | null;
+  /** Fires at `expiresAt`; none for a key that never expires. */
+  timer?: NodeJS.Timeout;
   ends: Set<() => void>;
   /** The last read of the session's row, shared by every operation of its connections for a second. */
   check?: { at: number; stands: Promise<boolean> };
 }
 
 /**
- * The sessions this API process's sockets and SSE streams run on, and when each ends: its row is
- * deleted (`logOut`, revocation: announced by the `session_revoked` NOTIFY, fed in through
- * {@link JobEvents}'s LISTEN connection), or its `expiresAt` passes (a timer). Either way every
- * connection of the session is told at once, on every process.
+ * The sessions and API keys this API process's sockets and SSE streams run on (both "sessions"
+ * here: a key is watched as a session is, by its id), and when each ends: its row is deleted
+ * (`logOut`, `revokeApiKey`, revocation: announced by the `session_revoked` NOTIFY of the
+ * `sessions` and `api_keys` triggers, fed in through {@link JobEvents}'s LISTEN connection), or its
+ * `expiresAt` passes (a timer). Either way every connection of the session is told at once, on
+ * every process.
  */
 export class LiveSessions {
   private readonly watched = new Map<string, Watched>();
@@ -39,23 +44,25 @@ export class LiveSessions {
    * stops watching (a connection that closes for another reason).
    */
   watch(viewer: Viewer, end: () => void): () => void {
-    let entry = this.watched.get(viewer.sessionId);
+    const { id, kind } = viewer.credential;
+    let entry = this.watched.get(id);
     if (!entry) {
       entry = {
+        kind,
         expiresAt: viewer.expiresAt,
-        timer: this.expiryTimer(viewer.sessionId, viewer.expiresAt),
+        timer: viewer.expiresAt ? this.expiryTimer(id, viewer.expiresAt) : undefined,
         ends: new Set(),
       };
-      this.watched.set(viewer.sessionId, entry);
+      this.watched.set(id, entry);
     }
     // one function object per watch, so the same `end` watched twice is two watches
     const once = () => end();
     entry.ends.add(once);
     return () => {
-      const current = this.watched.get(viewer.sessionId);
+      const current = this.watched.get(id);
       if (!current?.ends.delete(once) || current.ends.size > 0) return;
       clearTimeout(current.timer);
-      this.watched.delete(viewer.sessionId);
+      this.watched.delete(id);
     };
   }
 
@@ -64,13 +71,13 @@ export class LiveSessions {
    * row is read at most once a second per session (the NOTIFY usually says sooner).
    */
   async stands(viewer: Viewer): Promise<boolean> {
-    if (viewer.expiresAt.getTime() <= Date.now()) return false;
-    const entry = this.watched.get(viewer.sessionId);
-    if (!entry) return sessionStands(this.prisma, viewer.sessionId);
+    if (viewer.expiresAt && viewer.expiresAt.getTime() <= Date.now()) return false;
+    const entry = this.watched.get(viewer.credential.id);
+    if (!entry) return this.read(viewer.credential);
     if (!entry.check || Date.now() - entry.check.at > RECHECK_AFTER_MS) {
-      entry.check = { at: Date.now(), stands: sessionStands(this.prisma, viewer.sessionId) };
+      entry.check = { at: Date.now(), stands: this.read(viewer.credential) };
       entry.check.stands.then(
-        (stands) => stands || this.end(viewer.sessionId, "revoked"),
+        (stands) => stands || this.end(viewer.credential.id, "revoked"),
         () => undefined, // the operation that asked sees the error
       );
     }
@@ -91,7 +98,8 @@ export class LiveSessions {
   ): AsyncIterableIterator<ExecutionResult> {
     return new Repeater<ExecutionResult>(async (push, stop) => {
       const unwatch = this.watch(viewer, () => {
-        void push({ errors: [new UserError("UNAUTHENTICATED", unauthenticatedMessage({ tokenRejected: true }))] });
+        const message = unauthenticatedMessage({ tokenRejected: viewer.credential.kind });
+        void push({ errors: [new UserError("UNAUTHENTICATED", message)] });
         stop();
       });
       // a revocation announced between the token's lookup and the watch above went unheard: read
@@ -113,9 +121,9 @@ export class LiveSessions {
     });
   }
 
-  /** The session's row is gone: ends its connections. */
-  revoked(sessionId: string): void {
-    this.end(sessionId, "revoked");
+  /** The session's (or API key's) row is gone: ends its connections. */
+  revoked(id: string): void {
+    this.end(id, "revoked");
   }
 
   /**
@@ -125,12 +133,20 @@ export class LiveSessions {
   async recheckAll(): Promise<void> {
     const ids = [...this.watched.keys()];
     if (ids.length === 0) return;
+    const now = new Date();
+    const ofKind = (kind: CredentialKind) => ids.filter((id) => this.watched.get(id)?.kind === kind);
     try {
-      const standing = await this.prisma.session.findMany({
-        where: { id: { in: ids }, expiresAt: { gt: new Date() } },
-        select: { id: true },
-      });
-      const stands = new Set(standing.map((session) => session.id));
+      const standing = await Promise.all([
+        this.prisma.session.findMany({
+          where: { id: { in: ofKind("session") }, expiresAt: { gt: now } },
+          select: { id: true },
+        }),
+        this.prisma.apiKey.findMany({
+          where: { id: { in: ofKind("apiKey") }, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+          select: { id: true },
+        }),
+      ]);
+      const stands = new Set(standing.flat().map((row) => row.id));
       for (const id of ids) if (!stands.has(id)) this.end(id, "revoked");
     } catch (err) {
       this.logger.error({ err: coerceError(err) }, "live sessions: re-reading sessions failed");
@@ -143,22 +159,28 @@ export class LiveSessions {
     this.watched.clear();
   }
 
-  private expiryTimer(sessionId: string, expiresAt: Date): NodeJS.Timeout {
+  /** One read of whether a session or key stands, in its own table. */
+  private read({ kind, id }: Credential): Promise<boolean> {
+    return kind === "apiKey" ? apiKeyStands(this.prisma, id) : sessionStands(this.prisma, id);
+  }
+
+  private expiryTimer(id: string, expiresAt: Date): NodeJS.Timeout {
     const wait = Math.min(Math.max(expiresAt.getTime() - Date.now(), 0), MAX_TIMER_MS);
     return setTimeout(() => {
-      const entry = this.watched.get(sessionId);
-      if (!entry) return;
-      if (entry.expiresAt.getTime() > Date.now()) entry.timer = this.expiryTimer(sessionId, entry.expiresAt);
-      else this.end(sessionId, "expired");
+      const entry = this.watched.get(id);
+      if (!entry?.expiresAt) return;
+      if (entry.expiresAt.getTime() > Date.now()) entry.timer = this.expiryTimer(id, entry.expiresAt);
+      else this.end(id, "expired");
     }, wait);
   }
 
-  private end(sessionId: string, why: "revoked" | "expired") {
-    const entry = this.watched.get(sessionId);
+  private end(id: string, why: "revoked" | "expired") {
+    const entry = this.watched.get(id);
     if (!entry) return;
-    this.watched.delete(sessionId);
+    this.watched.delete(id);
     clearTimeout(entry.timer);
-    this.logger.info({ sessionId, connections: entry.ends.size }, `session ${why}: closing its connections`);
+    const [field, what] = entry.kind === "apiKey" ? ["apiKeyId", "API key"] : ["sessionId", "session"];
+    this.logger.info({ [field]: id, connections: entry.ends.size }, `${what} ${why}: closing its connections`);
     for (const end of entry.ends) end();
   }
 }

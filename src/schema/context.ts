@@ -1,4 +1,4 @@
-import { unauthenticatedMessage } from "../auth/authenticate.js";
+import { unauthenticatedMessage, type Authentication } from "../auth/authenticate.js";
 import type { Viewer } from "../auth/sessions.js";
 import type { Config } from "../config.js";
 import type { Database, PrismaClient } from "../db/database.js";
@@ -16,8 +16,8 @@ export interface Context {
   jobEvents: JobEvents;
   /** The signed-in user, or null when anonymous or the token was rejected. */
   viewer: Viewer | null;
-  /** A token came with the request but is unknown, revoked or expired. */
-  tokenRejected: boolean;
+  /** A token came with the request but is unknown, revoked or expired: a session's or an API key. */
+  tokenRejected: Authentication["tokenRejected"];
 }
 
 /** The viewer, or UNAUTHENTICATED for anonymous requests and rejected tokens. */

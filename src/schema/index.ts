@@ -1,5 +1,6 @@
 import { builder } from "./builder.js";
 import "./user.js";
+import "./apiKey.js";
 import "./job.js";
 import "./importTemplate.js";
 import "./inferTemplate.js";

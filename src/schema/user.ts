@@ -112,9 +112,16 @@ builder.mutationFields((t) => ({
     },
   }),
   logOut: t.boolean({
-    description: "Revokes the token this request was made with.",
+    description:
+      "Revokes the session token this request was made with. FORBIDDEN with an API key: revoke a key with " +
+      "revokeApiKey, from a session.",
     resolve: async (_root, _args, ctx) => {
-      await revokeSession(ctx.prisma, requireViewer(ctx).sessionId);
+      const { credential } = requireViewer(ctx);
+      // a script that logs out by habit must not end a key other machines share
+      if (credential.kind !== "session") {
+        throw new UserError("FORBIDDEN", "An API key is not a session: revoke it with revokeApiKey, logged in.");
+      }
+      await revokeSession(ctx.prisma, credential.id);
       return true;
     },
   }),

@@ -69,9 +69,9 @@ function asHttpError(err: unknown): HttpError | null {
 }
 
 /**
- * Serves one download. Authorised by a bearer token (then only the owner's files exist: anything
- * else is the same 404 as a missing id) or by a signed `?token=` from `downloadUrl` or
- * `errorReportUrl`, so that a plain browser link works. 401 without valid credentials; 410 once an
+ * Serves one download. Authorised by a bearer token, a session's or an API key (then only the
+ * owner's files exist: anything else is the same 404 as a missing id) or by a signed `?token=` from
+ * `downloadUrl` or `errorReportUrl`, so that a plain browser link works. 401 without valid credentials; 410 once an
  * export's file has expired. Every download streams a stored file, and a client that reads nothing
  * for `UPLOAD_IDLE_TIMEOUT_SECONDS` is cut.
  */

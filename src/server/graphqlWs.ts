@@ -49,8 +49,9 @@ type EnvelopedArgs = ExecutionArgs & {
 
 /**
  * graphql-ws on the HTTP server's `/graphql` path, executing through Yoga's envelop. Clients
- * authenticate with `connectionParams: { authorization: "Bearer <token>" }`; a rejected token
- * closes the socket with 4403 Forbidden. An operation may also carry its own headers in
+ * authenticate with `connectionParams: { authorization: "Bearer <token>" }`, a session's token or
+ * an API key (a key's socket is watched as a session's is); a rejected token closes the socket
+ * with 4403 Forbidden. An operation may also carry its own headers in
  * `extensions.headers`, as GraphiQL sends its Headers tab: a token there decides who runs that
  * operation, like a request's header over HTTP (a rejected one makes it UNAUTHENTICATED).
  *
@@ -95,11 +96,12 @@ export function attachGraphqlWs(
     }
     const socket = live.get(ctx.extra.socket)!;
     if (!(await socket.sessionStands())) {
-      return [new UserError("UNAUTHENTICATED", unauthenticatedMessage({ tokenRejected: true }))];
+      const tokenRejected = ctx.extra.auth?.viewer?.credential.kind ?? "session";
+      return [new UserError("UNAUTHENTICATED", unauthenticatedMessage({ tokenRejected }))];
     }
     // an operation's own token is looked up afresh here, each time: that is its session's re-check
     const auth = await operationAuth(db, payload.extensions?.headers, ctx.extra.auth);
-    const operationSession = auth.viewer?.sessionId !== ctx.extra.auth?.viewer?.sessionId ? auth.viewer : null;
+    const operationSession = auth.viewer?.credential.id !== ctx.extra.auth?.viewer?.credential.id ? auth.viewer : null;
     const { schema, execute, subscribe, contextFactory, validate } = yoga.getEnveloped({
       ...ctx,
       req: ctx.extra.request,

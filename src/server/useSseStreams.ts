@@ -10,8 +10,8 @@ import type { ConnectionLimits } from "./connectionLimits.js";
  * (`MAX_SSE_STREAMS_PER_USER`; past it the request is answered 429 TOO_MANY_CONNECTIONS) and one
  * among their subscriptions, shared with graphql-ws (`MAX_SUBSCRIPTIONS_PER_USER`,
  * TOO_MANY_SUBSCRIPTIONS). A stream ends:
- * - when its session is revoked or expires, with an UNAUTHENTICATED result then `complete`, so
- *   clients stop;
+ * - when its session (or API key) is revoked or expires, with an UNAUTHENTICATED result then
+ *   `complete`, so clients stop;
  * - after `SSE_MAX_LIFETIME_SECONDS`, by closing the connection WITHOUT `complete`: graphql-sse
  *   clients take that for a dropped connection and subscribe again (`retryAttempts`), and an
  *   EventSource reconnects by itself (both must then get the current state anew, as after any drop).

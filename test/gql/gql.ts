@@ -14,6 +14,10 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  mutation CreateApiKey($name: String!, $expiresAt: DateTime) {\n    createApiKey(name: $name, expiresAt: $expiresAt) {\n      apiKey {\n        id\n        name\n        hint\n        createdAt\n        expiresAt\n        lastUsedAt\n      }\n      secret\n    }\n  }\n": typeof types.CreateApiKeyDocument,
+    "\n  query ApiKeys($first: Int, $after: String) {\n    apiKeys(first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          id\n          name\n          hint\n          createdAt\n          expiresAt\n          lastUsedAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.ApiKeysDocument,
+    "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id)\n  }\n": typeof types.RevokeApiKeyDocument,
+    "\n  subscription ApiKeyExportStatus($id: ID!) {\n    jobStatus(id: $id) {\n      status\n    }\n  }\n": typeof types.ApiKeyExportStatusDocument,
     "\n  mutation CancelImport($id: ID!) {\n    cancelImport(id: $id) {\n      id\n      status\n      errorMessage\n      backgroundJobId\n      processingCompletedAt\n    }\n  }\n": typeof types.CancelImportDocument,
     "\n  mutation CancelExport($id: ID!) {\n    cancelExport(id: $id) {\n      id\n      status\n      errorMessage\n      backgroundJobId\n      fileName\n      downloadUrl\n    }\n  }\n": typeof types.CancelExportDocument,
     "\n  fragment ExportFields on Export {\n    id\n    status\n    format\n    rowCount\n    fileName\n    fileSize\n    downloadUrl\n    expiresAt\n    errorMessage\n    backgroundJobId\n    attempts\n    processingStartedAt\n    processingCompletedAt\n    template {\n      id\n    }\n  }\n": typeof types.ExportFieldsFragmentDoc,
@@ -46,6 +50,10 @@ type Documents = {
     "\n  subscription MyJobs {\n    myJobs {\n      __typename\n      id\n      status\n    }\n  }\n": typeof types.MyJobsDocument,
     "\n  mutation InferInIsolation($file: Upload!) {\n    inferImportTemplate(file: $file) {\n      headerRow\n      columns {\n        key\n        type\n      }\n    }\n  }\n": typeof types.InferInIsolationDocument,
     "\n  mutation CancelRunningImport($id: ID!) {\n    cancelImport(id: $id) {\n      id\n      status\n    }\n  }\n": typeof types.CancelRunningImportDocument,
+    "\n  mutation MakeNodeTemplate($input: CreateImportTemplateInput!) {\n    createImportTemplate(input: $input) {\n      id\n    }\n  }\n": typeof types.MakeNodeTemplateDocument,
+    "\n  query FindNode($id: ID!) {\n    node(id: $id) {\n      __typename\n      id\n      ... on Import {\n        fileName\n      }\n      ... on ImportTemplate {\n        name\n      }\n      ... on ImportRecord {\n        rowNumber\n        data\n      }\n    }\n  }\n": typeof types.FindNodeDocument,
+    "\n  query FindNodes($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      __typename\n      id\n    }\n  }\n": typeof types.FindNodesDocument,
+    "\n  query Pages($id: ID!, $after: String) {\n    imports(first: 1, after: $after) {\n      totalCount\n      edges {\n        node {\n          id\n        }\n      }\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n    }\n    import(id: $id) {\n      records(first: 2) {\n        totalCount\n        edges {\n          node {\n            id\n          }\n        }\n      }\n      errors(first: 1) {\n        totalCount\n      }\n      changes(first: 1, kind: CREATED) {\n        totalCount\n      }\n    }\n  }\n": typeof types.PagesDocument,
     "\n  query GetReview($id: ID!) {\n    import(id: $id) {\n      id\n      status\n      phase\n      backgroundJobId\n      dryRun\n      errorMessage\n      rowsTotal\n      rowsImported\n      rowsFailed\n      template {\n        columns {\n          key\n          aliases\n        }\n      }\n      sourceColumns {\n        index\n        header\n        samples\n        detectedType\n      }\n      mapping {\n        templateKey\n        templateHeader\n        required\n        sourceIndex\n        sourceHeader\n        match\n        score\n      }\n      records(first: 100) {\n        edges {\n          node {\n            rowNumber\n            data\n          }\n        }\n      }\n      errors(first: 100) {\n        edges {\n          node {\n            rowNumber\n            column\n            message\n          }\n        }\n      }\n    }\n  }\n": typeof types.GetReviewDocument,
     "\n  mutation CreateAliasedTemplate($input: CreateImportTemplateInput!) {\n    createImportTemplate(input: $input) {\n      id\n    }\n  }\n": typeof types.CreateAliasedTemplateDocument,
     "\n  mutation UpdateMapping($id: ID!, $mapping: [ColumnMappingInput!]!) {\n    updateImportMapping(id: $id, mapping: $mapping) {\n      id\n      status\n    }\n  }\n": typeof types.UpdateMappingDocument,
@@ -61,6 +69,10 @@ type Documents = {
     "\n  query TemplateWithAliases($id: ID!) {\n    importTemplate(id: $id) {\n      ...TemplateColumnFields\n    }\n  }\n": typeof types.TemplateWithAliasesDocument,
 };
 const documents: Documents = {
+    "\n  mutation CreateApiKey($name: String!, $expiresAt: DateTime) {\n    createApiKey(name: $name, expiresAt: $expiresAt) {\n      apiKey {\n        id\n        name\n        hint\n        createdAt\n        expiresAt\n        lastUsedAt\n      }\n      secret\n    }\n  }\n": types.CreateApiKeyDocument,
+    "\n  query ApiKeys($first: Int, $after: String) {\n    apiKeys(first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          id\n          name\n          hint\n          createdAt\n          expiresAt\n          lastUsedAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.ApiKeysDocument,
+    "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id)\n  }\n": types.RevokeApiKeyDocument,
+    "\n  subscription ApiKeyExportStatus($id: ID!) {\n    jobStatus(id: $id) {\n      status\n    }\n  }\n": types.ApiKeyExportStatusDocument,
     "\n  mutation CancelImport($id: ID!) {\n    cancelImport(id: $id) {\n      id\n      status\n      errorMessage\n      backgroundJobId\n      processingCompletedAt\n    }\n  }\n": types.CancelImportDocument,
     "\n  mutation CancelExport($id: ID!) {\n    cancelExport(id: $id) {\n      id\n      status\n      errorMessage\n      backgroundJobId\n      fileName\n      downloadUrl\n    }\n  }\n": types.CancelExportDocument,
     "\n  fragment ExportFields on Export {\n    id\n    status\n    format\n    rowCount\n    fileName\n    fileSize\n    downloadUrl\n    expiresAt\n    errorMessage\n    backgroundJobId\n    attempts\n    processingStartedAt\n    processingCompletedAt\n    template {\n      id\n    }\n  }\n": types.ExportFieldsFragmentDoc,
@@ -93,6 +105,10 @@ const documents: Documents = {
     "\n  subscription MyJobs {\n    myJobs {\n      __typename\n      id\n      status\n    }\n  }\n": types.MyJobsDocument,
     "\n  mutation InferInIsolation($file: Upload!) {\n    inferImportTemplate(file: $file) {\n      headerRow\n      columns {\n        key\n        type\n      }\n    }\n  }\n": types.InferInIsolationDocument,
     "\n  mutation CancelRunningImport($id: ID!) {\n    cancelImport(id: $id) {\n      id\n      status\n    }\n  }\n": types.CancelRunningImportDocument,
+    "\n  mutation MakeNodeTemplate($input: CreateImportTemplateInput!) {\n    createImportTemplate(input: $input) {\n      id\n    }\n  }\n": types.MakeNodeTemplateDocument,
+    "\n  query FindNode($id: ID!) {\n    node(id: $id) {\n      __typename\n      id\n      ... on Import {\n        fileName\n      }\n      ... on ImportTemplate {\n        name\n      }\n      ... on ImportRecord {\n        rowNumber\n        data\n      }\n    }\n  }\n": types.FindNodeDocument,
+    "\n  query FindNodes($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      __typename\n      id\n    }\n  }\n": types.FindNodesDocument,
+    "\n  query Pages($id: ID!, $after: String) {\n    imports(first: 1, after: $after) {\n      totalCount\n      edges {\n        node {\n          id\n        }\n      }\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n    }\n    import(id: $id) {\n      records(first: 2) {\n        totalCount\n        edges {\n          node {\n            id\n          }\n        }\n      }\n      errors(first: 1) {\n        totalCount\n      }\n      changes(first: 1, kind: CREATED) {\n        totalCount\n      }\n    }\n  }\n": types.PagesDocument,
     "\n  query GetReview($id: ID!) {\n    import(id: $id) {\n      id\n      status\n      phase\n      backgroundJobId\n      dryRun\n      errorMessage\n      rowsTotal\n      rowsImported\n      rowsFailed\n      template {\n        columns {\n          key\n          aliases\n        }\n      }\n      sourceColumns {\n        index\n        header\n        samples\n        detectedType\n      }\n      mapping {\n        templateKey\n        templateHeader\n        required\n        sourceIndex\n        sourceHeader\n        match\n        score\n      }\n      records(first: 100) {\n        edges {\n          node {\n            rowNumber\n            data\n          }\n        }\n      }\n      errors(first: 100) {\n        edges {\n          node {\n            rowNumber\n            column\n            message\n          }\n        }\n      }\n    }\n  }\n": types.GetReviewDocument,
     "\n  mutation CreateAliasedTemplate($input: CreateImportTemplateInput!) {\n    createImportTemplate(input: $input) {\n      id\n    }\n  }\n": types.CreateAliasedTemplateDocument,
     "\n  mutation UpdateMapping($id: ID!, $mapping: [ColumnMappingInput!]!) {\n    updateImportMapping(id: $id, mapping: $mapping) {\n      id\n      status\n    }\n  }\n": types.UpdateMappingDocument,
@@ -122,6 +138,22 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateApiKey($name: String!, $expiresAt: DateTime) {\n    createApiKey(name: $name, expiresAt: $expiresAt) {\n      apiKey {\n        id\n        name\n        hint\n        createdAt\n        expiresAt\n        lastUsedAt\n      }\n      secret\n    }\n  }\n"): (typeof documents)["\n  mutation CreateApiKey($name: String!, $expiresAt: DateTime) {\n    createApiKey(name: $name, expiresAt: $expiresAt) {\n      apiKey {\n        id\n        name\n        hint\n        createdAt\n        expiresAt\n        lastUsedAt\n      }\n      secret\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ApiKeys($first: Int, $after: String) {\n    apiKeys(first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          id\n          name\n          hint\n          createdAt\n          expiresAt\n          lastUsedAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query ApiKeys($first: Int, $after: String) {\n    apiKeys(first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          id\n          name\n          hint\n          createdAt\n          expiresAt\n          lastUsedAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id)\n  }\n"): (typeof documents)["\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ApiKeyExportStatus($id: ID!) {\n    jobStatus(id: $id) {\n      status\n    }\n  }\n"): (typeof documents)["\n  subscription ApiKeyExportStatus($id: ID!) {\n    jobStatus(id: $id) {\n      status\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -250,6 +282,22 @@ export function graphql(source: "\n  mutation InferInIsolation($file: Upload!) {
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation CancelRunningImport($id: ID!) {\n    cancelImport(id: $id) {\n      id\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation CancelRunningImport($id: ID!) {\n    cancelImport(id: $id) {\n      id\n      status\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MakeNodeTemplate($input: CreateImportTemplateInput!) {\n    createImportTemplate(input: $input) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation MakeNodeTemplate($input: CreateImportTemplateInput!) {\n    createImportTemplate(input: $input) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query FindNode($id: ID!) {\n    node(id: $id) {\n      __typename\n      id\n      ... on Import {\n        fileName\n      }\n      ... on ImportTemplate {\n        name\n      }\n      ... on ImportRecord {\n        rowNumber\n        data\n      }\n    }\n  }\n"): (typeof documents)["\n  query FindNode($id: ID!) {\n    node(id: $id) {\n      __typename\n      id\n      ... on Import {\n        fileName\n      }\n      ... on ImportTemplate {\n        name\n      }\n      ... on ImportRecord {\n        rowNumber\n        data\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query FindNodes($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      __typename\n      id\n    }\n  }\n"): (typeof documents)["\n  query FindNodes($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      __typename\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Pages($id: ID!, $after: String) {\n    imports(first: 1, after: $after) {\n      totalCount\n      edges {\n        node {\n          id\n        }\n      }\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n    }\n    import(id: $id) {\n      records(first: 2) {\n        totalCount\n        edges {\n          node {\n            id\n          }\n        }\n      }\n      errors(first: 1) {\n        totalCount\n      }\n      changes(first: 1, kind: CREATED) {\n        totalCount\n      }\n    }\n  }\n"): (typeof documents)["\n  query Pages($id: ID!, $after: String) {\n    imports(first: 1, after: $after) {\n      totalCount\n      edges {\n        node {\n          id\n        }\n      }\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n    }\n    import(id: $id) {\n      records(first: 2) {\n        totalCount\n        edges {\n          node {\n            id\n          }\n        }\n      }\n      errors(first: 1) {\n        totalCount\n      }\n      changes(first: 1, kind: CREATED) {\n        totalCount\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
