@@ -114,6 +114,14 @@ export interface Config {
    * served on `port` by `api` and `all` processes only.
    */
   metricsPort: number | undefined;
+  /**
+   * Whether webhooks may point at private, loopback, link-local and other non-public addresses, and
+   * use plain http. Off, a webhook must be https and its host must resolve to public addresses only,
+   * when it is created and again at each delivery. For development and tests. @default false
+   */
+  webhookAllowPrivate: boolean;
+  /** Longest one webhook delivery may take, connecting and answering, before it counts as failed. @default 10 */
+  webhookTimeoutSeconds: number;
 }
 
 const ROLES: readonly Role[] = ["all", "api", "worker"];
@@ -187,6 +195,8 @@ export function loadConfig(
     allowSignup: boolean(env, "ALLOW_SIGNUP", true),
     metricsToken: readMetricsToken(env),
     metricsPort: env.METRICS_PORT ? integer(env, "METRICS_PORT", 0, 0) : undefined,
+    webhookAllowPrivate: boolean(env, "WEBHOOK_ALLOW_PRIVATE", false),
+    webhookTimeoutSeconds: integer(env, "WEBHOOK_TIMEOUT_SECONDS", 10, 1),
   } satisfies Config;
 }
 /** `true`/`false` (also `1`/`0`, `yes`/`no`, `on`/`off`, in any case); anything else is refused. */

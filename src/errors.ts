@@ -65,7 +65,7 @@ export const ERROR_CODES = {
   QUOTA_EXCEEDED: {
     statuses: [],
     description:
-      "a user's stored files past `MAX_STORED_BYTES_PER_USER`; a request for more than `EXPORTS_PER_HOUR` exports in an hour; an API key past `MAX_API_KEYS_PER_USER` (`createApiKey`)",
+      "a user's stored files past `MAX_STORED_BYTES_PER_USER`; a request for more than `EXPORTS_PER_HOUR` exports in an hour; an 11th webhook (`createWebhook`); an API key past `MAX_API_KEYS_PER_USER` (`createApiKey`)",
   },
   RATE_LIMITED: {
     statuses: [429],

@@ -6,6 +6,7 @@ import type { Logger } from "../src/logger.js";
 import { deleteAbandonedUploads } from "./deleteAbandonedUploads.js";
 import { deleteExpiredExports } from "./deleteExpiredExports.js";
 import { deleteFailedImportFiles } from "./deleteFailedImportFiles.js";
+import { deliverWebhook } from "./deliverWebhook.js";
 import { generateExport } from "./generateExport.js";
 import { importSpreadsheet } from "./importSpreadsheet.js";
 import { purgeExpiredSessions } from "./purgeExpiredSessions.js";
@@ -25,6 +26,7 @@ export function taskList(deps: TaskDeps): TaskList {
     deleteAbandonedUploads: deleteAbandonedUploads(deps),
     deleteExpiredExports: deleteExpiredExports(deps),
     deleteFailedImportFiles: deleteFailedImportFiles(deps),
+    deliverWebhook: deliverWebhook(deps),
     generateExport: generateExport(deps),
     importSpreadsheet: importSpreadsheet(deps),
     purgeExpiredSessions: purgeExpiredSessions(deps),

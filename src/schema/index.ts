@@ -8,6 +8,7 @@ import "./import.js";
 import "./export.js";
 import "./cancel.js";
 import "./subscription.js";
+import "./webhook.js";
 import "./node.js";
 
 /** The executable schema; `npm run generate` prints it to schema.graphql. */

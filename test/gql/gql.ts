@@ -67,6 +67,11 @@ type Documents = {
     "\n  mutation CreateTemplateWithAliases($input: CreateImportTemplateInput!) {\n    createImportTemplate(input: $input) {\n      ...TemplateColumnFields\n    }\n  }\n": typeof types.CreateTemplateWithAliasesDocument,
     "\n  mutation UpdateTemplate($id: ID!, $input: UpdateImportTemplateInput!) {\n    updateImportTemplate(id: $id, input: $input) {\n      ...TemplateColumnFields\n    }\n  }\n": typeof types.UpdateTemplateDocument,
     "\n  query TemplateWithAliases($id: ID!) {\n    importTemplate(id: $id) {\n      ...TemplateColumnFields\n    }\n  }\n": typeof types.TemplateWithAliasesDocument,
+    "\n  mutation CreateWebhook($url: String!, $events: [WebhookEvent!]!) {\n    createWebhook(url: $url, events: $events) {\n      secret\n      webhook {\n        id\n        url\n        events\n        createdAt\n        disabledAt\n      }\n    }\n  }\n": typeof types.CreateWebhookDocument,
+    "\n  mutation DeleteWebhook($id: ID!) {\n    deleteWebhook(id: $id)\n  }\n": typeof types.DeleteWebhookDocument,
+    "\n  query MyWebhooks {\n    webhooks(first: 50) {\n      totalCount\n      edges {\n        node {\n          id\n          url\n        }\n      }\n    }\n  }\n": typeof types.MyWebhooksDocument,
+    "\n  query WebhookDeliveries($id: ID!) {\n    webhook(id: $id) {\n      id\n      disabledAt\n      deliveries(first: 50) {\n        edges {\n          node {\n            id\n            event\n            jobId\n            jobKind\n            status\n            attemptCount\n            lastStatusCode\n            lastError\n            payload\n            createdAt\n            deliveredAt\n            nextAttemptAt\n            attempts {\n              at\n              statusCode\n              error\n              durationMs\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.WebhookDeliveriesDocument,
+    "\n  mutation WebhookCancelImport($id: ID!) {\n    cancelImport(id: $id) {\n      status\n    }\n  }\n": typeof types.WebhookCancelImportDocument,
 };
 const documents: Documents = {
     "\n  mutation CreateApiKey($name: String!, $expiresAt: DateTime) {\n    createApiKey(name: $name, expiresAt: $expiresAt) {\n      apiKey {\n        id\n        name\n        hint\n        createdAt\n        expiresAt\n        lastUsedAt\n      }\n      secret\n    }\n  }\n": types.CreateApiKeyDocument,
@@ -122,6 +127,11 @@ const documents: Documents = {
     "\n  mutation CreateTemplateWithAliases($input: CreateImportTemplateInput!) {\n    createImportTemplate(input: $input) {\n      ...TemplateColumnFields\n    }\n  }\n": types.CreateTemplateWithAliasesDocument,
     "\n  mutation UpdateTemplate($id: ID!, $input: UpdateImportTemplateInput!) {\n    updateImportTemplate(id: $id, input: $input) {\n      ...TemplateColumnFields\n    }\n  }\n": types.UpdateTemplateDocument,
     "\n  query TemplateWithAliases($id: ID!) {\n    importTemplate(id: $id) {\n      ...TemplateColumnFields\n    }\n  }\n": types.TemplateWithAliasesDocument,
+    "\n  mutation CreateWebhook($url: String!, $events: [WebhookEvent!]!) {\n    createWebhook(url: $url, events: $events) {\n      secret\n      webhook {\n        id\n        url\n        events\n        createdAt\n        disabledAt\n      }\n    }\n  }\n": types.CreateWebhookDocument,
+    "\n  mutation DeleteWebhook($id: ID!) {\n    deleteWebhook(id: $id)\n  }\n": types.DeleteWebhookDocument,
+    "\n  query MyWebhooks {\n    webhooks(first: 50) {\n      totalCount\n      edges {\n        node {\n          id\n          url\n        }\n      }\n    }\n  }\n": types.MyWebhooksDocument,
+    "\n  query WebhookDeliveries($id: ID!) {\n    webhook(id: $id) {\n      id\n      disabledAt\n      deliveries(first: 50) {\n        edges {\n          node {\n            id\n            event\n            jobId\n            jobKind\n            status\n            attemptCount\n            lastStatusCode\n            lastError\n            payload\n            createdAt\n            deliveredAt\n            nextAttemptAt\n            attempts {\n              at\n              statusCode\n              error\n              durationMs\n            }\n          }\n        }\n      }\n    }\n  }\n": types.WebhookDeliveriesDocument,
+    "\n  mutation WebhookCancelImport($id: ID!) {\n    cancelImport(id: $id) {\n      status\n    }\n  }\n": types.WebhookCancelImportDocument,
 };
 
 /**
@@ -350,6 +360,26 @@ export function graphql(source: "\n  mutation UpdateTemplate($id: ID!, $input: U
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query TemplateWithAliases($id: ID!) {\n    importTemplate(id: $id) {\n      ...TemplateColumnFields\n    }\n  }\n"): (typeof documents)["\n  query TemplateWithAliases($id: ID!) {\n    importTemplate(id: $id) {\n      ...TemplateColumnFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateWebhook($url: String!, $events: [WebhookEvent!]!) {\n    createWebhook(url: $url, events: $events) {\n      secret\n      webhook {\n        id\n        url\n        events\n        createdAt\n        disabledAt\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateWebhook($url: String!, $events: [WebhookEvent!]!) {\n    createWebhook(url: $url, events: $events) {\n      secret\n      webhook {\n        id\n        url\n        events\n        createdAt\n        disabledAt\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteWebhook($id: ID!) {\n    deleteWebhook(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteWebhook($id: ID!) {\n    deleteWebhook(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyWebhooks {\n    webhooks(first: 50) {\n      totalCount\n      edges {\n        node {\n          id\n          url\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query MyWebhooks {\n    webhooks(first: 50) {\n      totalCount\n      edges {\n        node {\n          id\n          url\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WebhookDeliveries($id: ID!) {\n    webhook(id: $id) {\n      id\n      disabledAt\n      deliveries(first: 50) {\n        edges {\n          node {\n            id\n            event\n            jobId\n            jobKind\n            status\n            attemptCount\n            lastStatusCode\n            lastError\n            payload\n            createdAt\n            deliveredAt\n            nextAttemptAt\n            attempts {\n              at\n              statusCode\n              error\n              durationMs\n            }\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query WebhookDeliveries($id: ID!) {\n    webhook(id: $id) {\n      id\n      disabledAt\n      deliveries(first: 50) {\n        edges {\n          node {\n            id\n            event\n            jobId\n            jobKind\n            status\n            attemptCount\n            lastStatusCode\n            lastError\n            payload\n            createdAt\n            deliveredAt\n            nextAttemptAt\n            attempts {\n              at\n              statusCode\n              error\n              durationMs\n            }\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WebhookCancelImport($id: ID!) {\n    cancelImport(id: $id) {\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation WebhookCancelImport($id: ID!) {\n    cancelImport(id: $id) {\n      status\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
