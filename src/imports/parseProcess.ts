@@ -145,9 +145,14 @@ export interface FileReaders {
   sample(upload: AsyncIterable<Buffer>, options: InferOptions, limits: Partial<ReadLimits>): Promise<InferredTemplate>;
 }
 
-const ENTRY = fileURLToPath(new URL("./parseProcessEntry.ts", import.meta.url));
-/** tsx's loader, found from here rather than from the working directory, which can be anywhere. */
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+/** Compiled (`node dist/main.js`), this module is a .js file beside a compiled entry, run by plain node. */
+const COMPILED = import.meta.url.endsWith(".js");
+const ENTRY = fileURLToPath(new URL(COMPILED ? "./parseProcessEntry.js" : "./parseProcessEntry.ts", import.meta.url));
+/**
+ * From source, tsx's loader, found from here rather than from the working directory, which can be
+ * anywhere; compiled, none (tsx is a devDependency).
+ */
+const LOADER = COMPILED ? [] : ["--import", pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href];
 
 /** The message a file gets when reading it needs more memory than `memoryMb`. */
 export function needsMoreMemory(memoryMb: number): PermanentImportError {
@@ -297,7 +302,7 @@ class ReaderProcess {
     directory: string,
   ) {
     const child = fork(ENTRY, [], {
-      execArgv: ["--import", TSX, `--max-old-space-size=${memoryMb}`],
+      execArgv: [...LOADER, `--max-old-space-size=${memoryMb}`],
       env: { ...process.env, IMPORT_READ_TMPDIR: directory },
       serialization: "advanced",
       stdio: ["ignore", "ignore", "pipe", "ipc"],

@@ -1,14 +1,19 @@
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import * as esbuild from "esbuild";
 import type { Logger } from "../logger.js";
 import { coerceError } from "../lib.js";
 
-/** Where the page's sources live: `main.ts` (bundled with what it imports), `app.css`, `index.html`. */
+/**
+ * Where the page's sources live: `main.ts` (bundled with what it imports), `app.css`, `index.html`.
+ * Compiled (`node dist/main.js`), this module is a .js file and the same path is dist/src/web/,
+ * where `npm run build` wrote the bundle (see {@link writeWebAssets}).
+ */
 const WEB_DIR = fileURLToPath(new URL("../web/", import.meta.url));
+/** Whether we run compiled, without esbuild (a devDependency), rather than from source through tsx. */
+const COMPILED = import.meta.url.endsWith(".js");
 
 /**
  * The paths the page's router knows (src/web/main.ts); each gets the same HTML shell with 200.
@@ -60,11 +65,14 @@ function asset(name: string, body: Buffer | Uint8Array): Asset {
 }
 
 /**
- * Bundles the page with esbuild, in memory. Built when the server first serves it rather than at
- * `npm install`: like the server's own TypeScript (run by tsx), the page then has no build step and
- * no build output that can go stale, and the few hundred milliseconds are paid once per process.
+ * Bundles the page with esbuild, in memory. From source it is built when the server first serves it
+ * rather than at `npm install`: like the server's own TypeScript (run by tsx), the page then has no
+ * build step and no build output that can go stale, and the few hundred milliseconds are paid once
+ * per process. The production build (scripts/build.ts) calls this once and writes the result out.
  */
 export async function buildWebAssets(): Promise<Map<string, Asset>> {
+  // imported here, not at the top: the compiled server never bundles, and has no esbuild
+  const esbuild = await import("esbuild");
   const result = await esbuild.build({
     entryPoints: [
       { in: path.join(WEB_DIR, "main.ts"), out: "app" },
@@ -87,11 +95,29 @@ export async function buildWebAssets(): Promise<Map<string, Asset>> {
   return assets;
 }
 
+/** Writes {@link buildWebAssets}' output to `dir` as `index.html` and `assets/<name>`. */
+export async function writeWebAssets(assets: Map<string, Asset>, dir: string): Promise<void> {
+  await mkdir(path.join(dir, ASSET_PREFIX), { recursive: true });
+  for (const [name, { body }] of assets) {
+    await writeFile(path.join(dir, name === "shell" ? "index.html" : name), body);
+  }
+}
+
+/** Reads what {@link writeWebAssets} wrote, keyed as {@link buildWebAssets} keys it. */
+async function readWebAssets(dir: string): Promise<Map<string, Asset>> {
+  const assets = new Map<string, Asset>();
+  for (const name of await readdir(path.join(dir, ASSET_PREFIX))) {
+    assets.set(`${ASSET_PREFIX}${name}`, asset(name, await readFile(path.join(dir, ASSET_PREFIX, name))));
+  }
+  assets.set("shell", asset("index.html", await readFile(path.join(dir, "index.html"))));
+  return assets;
+}
+
 let built: Promise<Map<string, Asset>> | undefined;
 
 function webAssets(): Promise<Map<string, Asset>> {
   // a failed build is not kept, so fixing the source and reloading is enough
-  built ??= buildWebAssets().catch((err: unknown) => {
+  built ??= (COMPILED ? readWebAssets(WEB_DIR) : buildWebAssets()).catch((err: unknown) => {
     built = undefined;
     throw err;
   });
@@ -128,7 +154,10 @@ export async function serveWebPage(req: IncomingMessage, res: ServerResponse, ur
   try {
     assets = await webAssets();
   } catch (err) {
-    logger.error({ err: coerceError(err) }, "could not build the web page");
+    logger.error(
+      { err: coerceError(err) },
+      COMPILED ? "could not read the built web page" : "could not build the web page",
+    );
     res.writeHead(500, { "content-type": "text/plain", "cache-control": "no-store" });
     return void res.end("The web page could not be built; the server log says why.");
   }
