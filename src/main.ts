@@ -1,3 +1,5 @@
+// first: .env's settings are in place before any other module (or library) is evaluated
+import { envFileRead } from "./envFile.js";
 import { startApp, type App } from "./app.js";
 import { loadConfig, type Config } from "./config.js";
 import { createLogger } from "./logger.js";
@@ -23,7 +25,10 @@ try {
   process.exit(2);
 }
 const logger = createLogger(config.logLevel);
-logger.info({ role: config.role, pid: process.pid }, `starting xls-importer (role: ${config.role})`);
+logger.info(
+  { role: config.role, pid: process.pid, envFile: envFileRead },
+  `starting xls-importer (role: ${config.role})`,
+);
 
 let app: App | undefined;
 
