@@ -41,6 +41,21 @@ const FindNodes = graphql(`
   }
 `);
 
+const MakeKeyAndHook = graphql(`
+  mutation MakeKeyAndHook {
+    createApiKey(name: "ci") {
+      apiKey {
+        id
+      }
+    }
+    createWebhook(url: "http://127.0.0.1:9/hook", events: [JOB_COMPLETED]) {
+      webhook {
+        id
+      }
+    }
+  }
+`);
+
 const Pages = graphql(`
   query Pages($id: ID!, $after: String) {
     imports(first: 1, after: $after) {
@@ -79,7 +94,8 @@ const Pages = graphql(`
 let t: TestApp;
 
 beforeAll(async () => {
-  t = await startTestApp();
+  // webhooks to this machine are allowed, so the test can make one without a public receiver
+  t = await startTestApp({ env: { WEBHOOK_ALLOW_PRIVATE: "true" } });
 });
 
 afterAll(async () => {
@@ -130,6 +146,17 @@ describe("Node", () => {
       expect(answer.errors).toBeUndefined();
       expect(answer.data?.node).toBeNull();
     }
+  });
+
+  it("finds the viewer's webhooks and API keys", async () => {
+    const me = await owner();
+    const made = (await t.request(MakeKeyAndHook, {}, me.token)).data!;
+    const ids = [made.createApiKey.apiKey.id, made.createWebhook.webhook.id];
+    expect((await t.request(FindNodes, { ids }, me.token)).data?.nodes).toEqual([
+      { __typename: "ApiKey", id: ids[0] },
+      { __typename: "Webhook", id: ids[1] },
+    ]);
+    expect((await t.request(FindNodes, { ids }, (await owner()).token)).data?.nodes).toEqual([null, null]);
   });
 
   it("nodes(ids) answers in the order asked, null where there is none, at most 100 ids", async () => {

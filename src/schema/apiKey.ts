@@ -9,10 +9,12 @@ import {
 import type { Viewer } from "../auth/sessions.js";
 import { notFound, UserError } from "../errors.js";
 import { builder } from "./builder.js";
+import { NodeRef } from "./node.js";
 import { connectionType, decodeCursor, pageSize, toConnection } from "./connection.js";
 import { requireViewer, type Context } from "./context.js";
 
 export const ApiKeyRef = builder.objectRef<ApiKeyRow>("ApiKey").implement({
+  interfaces: [NodeRef],
   description:
     `A bearer token for machines (\`Authorization: Bearer ${API_KEY_PREFIX}…\`), acting with its user's rights ` +
     "over HTTP, SSE, graphql-ws and downloads. Its secret is shown once, by createApiKey.",

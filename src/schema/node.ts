@@ -2,6 +2,7 @@ import { isUuid } from "../db/isUuid.js";
 import { UserError } from "../errors.js";
 import { findJob } from "../jobs/findJob.js";
 import { jobKind } from "../jobs/jobKinds.js";
+import { findOwnWebhook } from "../webhooks/findOwnWebhook.js";
 import { builder } from "./builder.js";
 import { requireViewer, type Context } from "./context.js";
 
@@ -13,13 +14,13 @@ const nodeTypes = new WeakMap<object, string>();
 
 /**
  * The Node interface of the Relay convention, over the ids the API already has: a UUID is unique
- * across imports, exports and templates, so `node(id)` looks it up in each. The ids stay what
+ * across imports, exports, templates, webhooks and API keys, so `node(id)` looks it up in each. The ids stay what
  * download paths, the web page's URLs and `jobStatus(id)` take, rather than opaque global ids that
  * name their type.
  */
 export const NodeRef = builder.interfaceRef<object>("Node").implement({
   description:
-    "An object with an id unique across the API: a UUID for imports, exports and templates, " +
+    "An object with an id unique across the API: a UUID for imports, exports, templates, webhooks and API keys, " +
     "`<import id>:<row number>` for an ImportRecord. `node(id)` finds it again.",
   fields: (t) => ({
     id: t.id({ resolve: (node) => (node as { id: string }).id }),
@@ -46,8 +47,14 @@ async function findNode(ctx: Context, id: string): Promise<object | null> {
   if (!isUuid(id)) return null;
   const job = await findJob(ctx.prisma, userId, id);
   if (job) return tagged(job, jobKind(job));
-  const template = await ctx.prisma.importTemplate.findFirst({ where: { id, userId, deletedAt: null } });
-  return tagged(template, "ImportTemplate");
+  const [template, webhook, apiKey] = await Promise.all([
+    ctx.prisma.importTemplate.findFirst({ where: { id, userId, deletedAt: null } }),
+    findOwnWebhook(ctx.prisma, userId, id),
+    ctx.prisma.apiKey.findFirst({ where: { id, userId }, omit: { keyHash: true } }),
+  ]);
+  if (template) return tagged(template, "ImportTemplate");
+  if (webhook) return tagged(webhook, "Webhook");
+  return tagged(apiKey, "ApiKey");
 }
 
 builder.queryFields((t) => ({

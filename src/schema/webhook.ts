@@ -5,6 +5,7 @@ import { createWebhook, MAX_WEBHOOKS_PER_USER } from "../webhooks/createWebhook.
 import { DELIVERIES_KEPT, RETRY_DELAYS_SECONDS, type DeliveryAttempt } from "../webhooks/deliverWebhook.js";
 import { findOwnWebhook, type WebhookRow } from "../webhooks/findOwnWebhook.js";
 import { builder } from "./builder.js";
+import { NodeRef } from "./node.js";
 import { connectionType, decodeCursor, pageSize, toConnection } from "./connection.js";
 import { requireViewer, type Context } from "./context.js";
 
@@ -71,6 +72,7 @@ const WebhookDeliveryRef = builder.objectRef<WebhookDelivery>("WebhookDelivery")
 const WebhookDeliveryConnection = connectionType("WebhookDelivery", WebhookDeliveryRef);
 
 export const WebhookRef = builder.objectRef<WebhookRow>("Webhook").implement({
+  interfaces: [NodeRef],
   description: "An https endpoint told when the viewer's imports and exports reach the events it asks for.",
   fields: (t) => ({
     id: t.exposeID("id"),
