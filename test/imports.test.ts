@@ -421,12 +421,66 @@ describe("templates", () => {
 
     expect((await t.request(DeleteTemplate, { id }, owner.token)).data?.deleteImportTemplate).toBe(true);
     expect(codes(await t.request(GetTemplate, { id }, owner.token))).toEqual(["NOT_FOUND"]);
-    const names = (await t.request(Templates, {}, owner.token)).data!.importTemplates.map((tpl) => tpl.name);
-    expect(names).toEqual(["Orders"]);
+    const { importTemplates } = (await t.request(Templates, {}, owner.token)).data!;
+    expect(importTemplates.edges.map((edge) => edge.node.name)).toEqual(["Orders"]);
+    expect(importTemplates.totalCount).toBe(1);
     const imported = await t.request(GetImport, { id: importId }, owner.token);
     expect(imported.data!.import!.template.id).toBe(id);
     expect(imported.data!.import!.records.edges).toHaveLength(1);
     expect(codes(await uploadFile(t, owner.token, id, Buffer.from("Name\nWidget\n"), "n.csv"))).toEqual(["NOT_FOUND"]);
+  });
+  it("lists templates oldest first, a page at a time, with a count; deleted ones left out", async () => {
+    const mine = await newOwner();
+    const columns = [{ key: "name", header: "Name", type: "STRING" as const }];
+    const ids = [mine.templateId];
+    for (const name of ["B", "C", "D", "E"]) {
+      const created = await t.request(CreateTemplate, { input: { name, columns } }, mine.token);
+      ids.push(created.data!.createImportTemplate.id);
+    }
+    // three made in the same millisecond: the id orders them, and no page repeats or skips one
+    await sql.query("update import_templates set created_at = $1 where id = any($2::uuid[])", [
+      "2026-01-01T00:00:00.000Z",
+      ids.slice(1, 4),
+    ]);
+    const expected = [...ids.slice(1, 4).sort(), ids[0], ids[4]];
+    expect((await t.request(DeleteTemplate, { id: ids[4]! }, mine.token)).data?.deleteImportTemplate).toBe(true);
+    expected.pop();
+
+    const pageAfter = (after: string | null) => t.request(Templates, { first: 2, after }, mine.token);
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 3; page++) {
+      const result = await pageAfter(after);
+      expect(result.errors).toBeUndefined();
+      const { edges, pageInfo, totalCount } = result.data!.importTemplates;
+      expect(totalCount).toBe(4);
+      expect(pageInfo.hasPreviousPage).toBe(after !== null);
+      expect(pageInfo.startCursor).toBe(edges[0]?.cursor ?? null);
+      expect(pageInfo.endCursor).toBe(edges.at(-1)?.cursor ?? null);
+      seen.push(...edges.map((edge) => edge.node.id));
+      if (!pageInfo.hasNextPage) break;
+      after = pageInfo.endCursor;
+    }
+    expect(seen).toEqual(expected);
+    // the default page holds them all
+    const all = await t.request(Templates, {}, mine.token);
+    expect(all.data!.importTemplates.edges.map((edge) => edge.node.id)).toEqual(expected);
+    expect(all.data!.importTemplates.pageInfo.hasNextPage).toBe(false);
+
+    // a cursor that is not a date, another list's, a made-up one, or a page size out of bounds
+    const forged = Buffer.from(JSON.stringify(["ImportTemplate", "yesterday", ids[0]])).toString("base64url");
+    const otherList = Buffer.from(JSON.stringify(["Import", "2026-01-01T00:00:00.000Z", ids[0]])).toString("base64url");
+    for (const variables of [
+      { after: forged },
+      { after: otherList },
+      { after: "nonsense" },
+      { first: 501 },
+      { first: -1 },
+    ]) {
+      expect(codes(await t.request(Templates, variables, mine.token)), JSON.stringify(variables)).toEqual([
+        "BAD_USER_INPUT",
+      ]);
+    }
   });
 });
 
@@ -451,7 +505,8 @@ describe("another user", () => {
       expect(codes(await uploadFile(t, other, id, Buffer.from("Name\nx\n"), "x.csv"))).toEqual(["NOT_FOUND"]);
     }
     expect((await t.request(ListImports, {}, other)).data!.imports.edges).toEqual([]);
-    expect((await t.request(Templates, {}, other)).data!.importTemplates.map((tpl) => tpl.name)).toEqual(["Orders"]);
+    const theirs = (await t.request(Templates, {}, other)).data!.importTemplates;
+    expect(theirs.edges.map((edge) => edge.node.name)).toEqual(["Orders"]);
     // and the owner still sees it
     expect((await t.request(GetJob, { id: imported.id }, owner.token)).data!.job).toMatchObject({
       __typename: "Import",

@@ -166,10 +166,22 @@ export const GetJob = graphql(`
 `);
 
 export const Templates = graphql(`
-  query Templates {
-    importTemplates {
-      id
-      name
+  query Templates($first: Int, $after: String) {
+    importTemplates(first: $first, after: $after) {
+      totalCount
+      edges {
+        cursor
+        node {
+          id
+          name
+        }
+      }
+      pageInfo {
+        hasNextPage
+        hasPreviousPage
+        startCursor
+        endCursor
+      }
     }
   }
 `);

@@ -4,6 +4,7 @@ import type { Client } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { schema } from "../src/schema/index.js";
 import { MAX_ALIASES, MAX_DIRECTIVES, MAX_TOKENS, parseQuery, queryLimitRules } from "../src/server/useQueryLimits.js";
+import { TypedDocumentString } from "../src/web/gql/graphql.js";
 import * as webOperations from "../src/web/operations.js";
 import { orderColumns, uploadFile, xlsxFile } from "./helpers/imports.js";
 import { startTestApp, type TestApp } from "./helpers/testApp.js";
@@ -247,7 +248,7 @@ describe("cost", () => {
       }),
     };
     for (const [name, value] of Object.entries(webOperations)) {
-      if (typeof value === "string" && /^(query|mutation|subscription) /.test(value)) documents[name] = value;
+      if (value instanceof TypedDocumentString) documents[name] = value.toString();
     }
     expect(Object.keys(documents).length).toBeGreaterThan(20);
     for (const [name, query] of Object.entries(documents)) {

@@ -18,6 +18,7 @@ import {
   MAX_PATTERN_PROGRAM,
 } from "../spreadsheet/columnRules.js";
 import { builder } from "./builder.js";
+import { connectionType, decodeCursor, pageSize, toConnection } from "./connection.js";
 import { NodeRef } from "./node.js";
 import { requireViewer, type Context } from "./context.js";
 import { findOwnTemplate } from "../imports/findOwnTemplate.js";
@@ -167,15 +168,35 @@ export function templateOf(ctx: Context, job: { templateId: string }): Promise<I
   return ctx.prisma.importTemplate.findUniqueOrThrow({ where: { id: job.templateId } });
 }
 
+const ImportTemplateConnection = connectionType("ImportTemplate", ImportTemplateRef, { totalCount: true });
+
 builder.queryFields((t) => ({
   importTemplates: t.field({
-    type: [ImportTemplateRef],
-    description: "The viewer's templates, oldest first.",
-    resolve: (_root, _args, ctx) =>
-      ctx.prisma.importTemplate.findMany({
-        where: { userId: requireViewer(ctx).user.id, deletedAt: null },
+    type: ImportTemplateConnection,
+    description: "The viewer's templates (deleted ones left out), oldest first.",
+    args: {
+      first: t.arg.int({ required: false, defaultValue: 50 }),
+      after: t.arg.string({ required: false }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const first = pageSize(args.first, 50);
+      const after = decodeCursor("ImportTemplate", args.after, ["timestamp", "uuid"]);
+      const filter = { userId: requireViewer(ctx).user.id, deletedAt: null };
+      const rows = await ctx.prisma.importTemplate.findMany({
+        where: {
+          ...filter,
+          ...(after && { OR: [{ createdAt: { gt: after[0] } }, { createdAt: after[0], id: { gt: after[1] } }] }),
+        },
         orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-      }),
+        take: first + 1,
+      });
+      // one user's templates, on the (user_id, created_at) index
+      const totalCount = () => ctx.prisma.importTemplate.count({ where: filter });
+      return toConnection("ImportTemplate", rows, { first, after, totalCount }, (template) => [
+        template.createdAt.toISOString(),
+        template.id,
+      ]);
+    },
   }),
   importTemplate: t.field({
     type: ImportTemplateRef,

@@ -1,4 +1,5 @@
 import { createClient, type Client } from "graphql-ws";
+import type { TypedDocumentString } from "./gql/graphql.js";
 import { session } from "./session.js";
 
 const ENDPOINT = "/graphql";
@@ -42,29 +43,34 @@ async function send<T>(init: RequestInit): Promise<T> {
   return unwrap((await response.json()) as GraphQLResponse<T>);
 }
 
-/** One query or mutation over HTTP POST, as the signed-in person. */
-export function graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  return send<T>({
-    headers: { "content-type": "application/json", accept: "application/graphql-response+json", ...authorization() },
-    body: JSON.stringify({ query, variables }),
-  });
-}
+/**
+ * The variables a document takes: none for an operation without any, so `request(LOG_OUT)` needs
+ * no `{}`, and otherwise exactly those its generated type lists.
+ */
+type VariablesOf<V> = V extends Record<string, never> ? [] : [V];
 
 /**
- * A mutation with one file, as a GraphQL multipart request. The CSRF header is what tells the
- * server this is not a cross-site form post.
+ * One query or mutation, as the signed-in person; its variables and result are typed by the
+ * document (src/web/operations.ts). Sent as JSON over HTTP POST, or, when a variable is a File
+ * (an `Upload!`), as a GraphQL multipart request with that file; the CSRF header is what tells the
+ * server a multipart request is not a cross-site form post.
  */
-export function graphqlUpload<T>(
-  query: string,
-  variables: Record<string, unknown>,
-  fileVariable: string,
-  file: File,
-): Promise<T> {
+export function request<R, V>(document: TypedDocumentString<R, V>, ...[variables]: VariablesOf<V>): Promise<R> {
+  const query = document.toString();
+  const values = (variables ?? {}) as Record<string, unknown>;
+  const files = Object.entries(values).filter((entry): entry is [string, File] => entry[1] instanceof File);
+  if (files.length === 0) {
+    return send<R>({
+      headers: { "content-type": "application/json", accept: "application/graphql-response+json", ...authorization() },
+      body: JSON.stringify({ query, variables: values }),
+    });
+  }
   const body = new FormData();
-  body.append("operations", JSON.stringify({ query, variables: { ...variables, [fileVariable]: null } }));
-  body.append("map", JSON.stringify({ 0: [`variables.${fileVariable}`] }));
-  body.append("0", file, file.name);
-  return send<T>({ headers: { "x-graphql-yoga-csrf": "1", ...authorization() }, body });
+  const withoutFiles = { ...values, ...Object.fromEntries(files.map(([name]) => [name, null])) };
+  body.append("operations", JSON.stringify({ query, variables: withoutFiles }));
+  body.append("map", JSON.stringify(Object.fromEntries(files.map(([name], i) => [i, [`variables.${name}`]]))));
+  for (const [i, [, file]] of files.entries()) body.append(String(i), file, file.name);
+  return send<R>({ headers: { "x-graphql-yoga-csrf": "1", ...authorization() }, body });
 }
 
 let client: Client | undefined;
@@ -95,13 +101,17 @@ export interface SubscriptionSink<T> {
 }
 
 /** Subscribes over graphql-ws; returns the function that unsubscribes. */
-export function subscribe<T>(query: string, variables: Record<string, unknown>, sink: SubscriptionSink<T>): () => void {
-  return wsClient().subscribe<T>(
-    { query, variables },
+export function subscribe<R, V>(
+  document: TypedDocumentString<R, V>,
+  variables: V,
+  sink: SubscriptionSink<R>,
+): () => void {
+  return wsClient().subscribe<R>(
+    { query: document.toString(), variables: variables as Record<string, unknown> },
     {
       next: (result) => {
         try {
-          sink.next(unwrap(result as GraphQLResponse<T>));
+          sink.next(unwrap(result as GraphQLResponse<R>));
         } catch (err) {
           sink.error(err as ApiError);
         }

@@ -1,10 +1,10 @@
-import type { TemplateColumn } from "./operations.js";
+import type { InferredTemplate } from "./operations.js";
 
 /** A template proposed from a sample file, on its way from the upload page to the template form. */
 export interface TemplateDraft {
   name: string;
-  columns: TemplateColumn[];
-  sampleRows: Array<Record<string, unknown>>;
+  columns: InferredTemplate["columns"];
+  sampleRows: InferredTemplate["sampleRows"];
   /** The sample itself, chosen again on the upload page once the template exists. */
   file: File;
 }

@@ -1,5 +1,5 @@
 // The page's entry point, bundled by src/server/webPages.ts into /assets/app.js.
-import { closeSubscriptions, graphql } from "./api.js";
+import { closeSubscriptions, request } from "./api.js";
 import { fill, h } from "./dom.js";
 import { LOG_OUT } from "./operations.js";
 import { jobStatusPage } from "./pages/jobStatus.js";
@@ -29,7 +29,7 @@ const routes: Route[] = [
 
 function signOut(): void {
   // revoke the token on the server too; the page forgets it whatever the answer
-  void graphql(LOG_OUT).catch(() => undefined);
+  void request(LOG_OUT).catch(() => undefined);
   session.clear();
   closeSubscriptions();
   navigate("/signin");

@@ -1,4 +1,4 @@
-import { graphql } from "../api.js";
+import { request } from "../api.js";
 import { fill, h } from "../dom.js";
 import { formatNumber, formatValue, rows } from "../format.js";
 import {
@@ -177,7 +177,7 @@ export function changesSection(view: ChangesView, review: boolean): HTMLElement 
     const ticket = ++loading;
     more.disabled = true;
     error.hidden = true;
-    graphql<{ import: { changes: ImportChangePage } | null }>(IMPORT_CHANGES, {
+    request(IMPORT_CHANGES, {
       id: view.id,
       first: CHANGES_PAGE,
       after: append ? pageInfo.endCursor : null,

@@ -1,11 +1,12 @@
-import { graphql } from "../api.js";
+import { request } from "../api.js";
 import { h } from "../dom.js";
 import { formatBytes, formatNumber } from "../format.js";
 import {
   JOB_RESULTS,
   MORE_ROW_ERRORS,
   REQUEST_EXPORT,
-  type JobResults,
+  type ImportView,
+  type JobResultsQuery,
   type JobView,
   type RowError,
   type RowErrorPage,
@@ -60,12 +61,11 @@ function rowErrorTable(id: string, first: RowErrorPage, error: HTMLElement): HTM
   more.hidden = !pageInfo.hasNextPage;
   more.addEventListener("click", () => {
     more.disabled = true;
-    graphql<{ import: { errors: RowErrorPage } }>(MORE_ROW_ERRORS, {
-      id,
-      first: ROW_ERRORS_PAGE,
-      after: pageInfo.endCursor,
-    }).then(
-      ({ import: { errors } }) => {
+    request(MORE_ROW_ERRORS, { id, first: ROW_ERRORS_PAGE, after: pageInfo.endCursor }).then(
+      (data) => {
+        // gone meanwhile: nothing more to show
+        if (!data.import) return;
+        const { errors } = data.import;
         body.append(...rowErrorRows(errors.edges.map((e) => e.node)));
         pageInfo = errors.pageInfo;
         more.hidden = !pageInfo.hasNextPage;
@@ -96,11 +96,11 @@ function rowErrorTable(id: string, first: RowErrorPage, error: HTMLElement): HTM
 }
 
 /** An export of exactly this import's rows, watched on its own status page. */
-function exportButton(job: JobView, error: HTMLElement): HTMLButtonElement {
+function exportButton(job: ImportView, error: HTMLElement): HTMLButtonElement {
   const button = h("button", { type: "button", class: "secondary" }, "Export these rows");
   button.addEventListener("click", () => {
     button.disabled = true;
-    graphql<{ requestExport: { id: string } }>(REQUEST_EXPORT, {
+    request(REQUEST_EXPORT, {
       templateId: job.template.id,
       importId: job.id,
       format: "XLSX",
@@ -119,8 +119,8 @@ function exportButton(job: JobView, error: HTMLElement): HTMLButtonElement {
 export async function jobResults(job: JobView, into: HTMLElement, signal: AbortSignal): Promise<void> {
   const error = alertBox();
   into.append(error);
-  const load = () => graphql<JobResults>(JOB_RESULTS, { id: job.id, first: ROW_ERRORS_PAGE, changes: CHANGES_PAGE });
-  let result: JobResults["job"];
+  const load = () => request(JOB_RESULTS, { id: job.id, first: ROW_ERRORS_PAGE, changes: CHANGES_PAGE });
+  let result: JobResultsQuery["job"];
   try {
     result = (await load()).job;
   } catch (err) {
@@ -130,43 +130,31 @@ export async function jobResults(job: JobView, into: HTMLElement, signal: AbortS
   const actions = h("div", { class: "actions" });
   if (result.__typename === "Export" && result.downloadUrl) {
     const text = `Download ${result.exportFileName} (${formatBytes(result.exportFileSize)})`;
-    actions.append(downloadLink(text, result.downloadUrl, async () => (await load()).job?.downloadUrl));
+    actions.append(
+      downloadLink(text, result.downloadUrl, async () => {
+        const fresh = (await load()).job;
+        return fresh?.__typename === "Export" ? fresh.downloadUrl : null;
+      }),
+    );
   }
   if (result.__typename === "Import") {
     if (result.errorReportUrl) {
       actions.append(
-        downloadLink(
-          "Download the error report (xlsx)",
-          result.errorReportUrl,
-          async () => (await load()).job?.errorReportUrl,
-        ),
+        downloadLink("Download the error report (xlsx)", result.errorReportUrl, async () => {
+          const fresh = (await load()).job;
+          return fresh?.__typename === "Import" ? fresh.errorReportUrl : null;
+        }),
       );
     }
-    if (result.status === "COMPLETED" && (result.rowsImported ?? 0) > 0) actions.append(exportButton(result, error));
+    if (result.status === "COMPLETED" && result.rowsImported > 0) actions.append(exportButton(result, error));
   }
   if (actions.children.length > 0) into.append(actions);
-  if (result.__typename === "Import" && result.status === "COMPLETED" && result.changes) {
-    const { template, changes } = result;
-    const counts = {
-      mode: result.mode ?? "CREATE_OR_UPDATE",
-      rowsCreated: result.rowsCreated ?? 0,
-      rowsUpdated: result.rowsUpdated ?? 0,
-      rowsUnchanged: result.rowsUnchanged ?? 0,
-      rowsDuplicate: result.rowsDuplicate ?? 0,
-    };
-    if (counts.rowsCreated + counts.rowsUpdated + counts.rowsUnchanged + counts.rowsDuplicate > 0) {
-      into.append(
-        changesSection(
-          {
-            id: job.id,
-            ...counts,
-            template: { id: template.id, columns: template.columns ?? [], keyColumns: template.keyColumns ?? [] },
-            changes,
-          },
-          false,
-        ),
-      );
-    }
+  if (result.__typename !== "Import") return;
+  if (
+    result.status === "COMPLETED" &&
+    result.rowsCreated + result.rowsUpdated + result.rowsUnchanged + result.rowsDuplicate > 0
+  ) {
+    into.append(changesSection(result, false));
   }
-  if (result.errors && result.errors.edges.length > 0) into.append(rowErrorTable(job.id, result.errors, error));
+  if (result.errors.edges.length > 0) into.append(rowErrorTable(job.id, result.errors, error));
 }

@@ -1,4 +1,4 @@
-import { graphql, subscribe } from "../api.js";
+import { request, subscribe } from "../api.js";
 import { fill, h } from "../dom.js";
 import { formatBytes, formatNumber, formatTime, rows, titleCase } from "../format.js";
 import {
@@ -12,6 +12,7 @@ import {
   isFinished,
   isRunning,
   type ImportReview,
+  type ImportView,
   type JobView,
 } from "../operations.js";
 import type { PageContext } from "../router.js";
@@ -39,14 +40,12 @@ function summary(job: JobView): string {
   }
   if (job.status !== "PROCESSING") return status;
   const of = job.rowsTotal ? ` of ${formatNumber(job.rowsTotal)}` : "";
-  return `${status}: ${job.phase!.toLowerCase()}, ${formatNumber(job.rowsProcessed)}${of} rows`;
+  return `${status}: ${job.phase.toLowerCase()}, ${formatNumber(job.rowsProcessed)}${of} rows`;
 }
 
 /** What the saved rows did to the records, once there is something to say. */
-function changeFacts(job: JobView, wouldBe: string): Array<[string, string]> {
-  const created = job.rowsCreated ?? 0;
-  const updated = job.rowsUpdated ?? 0;
-  const unchanged = job.rowsUnchanged ?? 0;
+function changeFacts(job: ImportView, wouldBe: string): Array<[string, string]> {
+  const { rowsCreated: created, rowsUpdated: updated, rowsUnchanged: unchanged } = job;
   const facts: Array<[string, string]> = [];
   // updates and unchanged rows need key columns; without them every saved row is created
   if (updated + unchanged > 0) {
@@ -55,7 +54,7 @@ function changeFacts(job: JobView, wouldBe: string): Array<[string, string]> {
       `${formatNumber(created)} created, ${formatNumber(updated)} updated, ${formatNumber(unchanged)} unchanged`,
     ]);
   } else if (created > 0) facts.push([`Records${wouldBe}`, `${formatNumber(created)} created`]);
-  if ((job.rowsDuplicate ?? 0) > 0) facts.push([`Repeated rows skipped${wouldBe}`, formatNumber(job.rowsDuplicate)]);
+  if (job.rowsDuplicate > 0) facts.push([`Repeated rows skipped${wouldBe}`, formatNumber(job.rowsDuplicate)]);
   return facts;
 }
 
@@ -69,7 +68,7 @@ function facts(job: JobView): Array<[string, string]> {
   if (job.attempts > 1) common.push(["Attempts", formatNumber(job.attempts)]);
   if (job.__typename === "Export") {
     return [
-      ["Format", job.format!],
+      ["Format", job.format],
       ["Rows", formatNumber(job.rowCount)],
       ["File", job.exportFileName ? `${job.exportFileName} (${formatBytes(job.exportFileSize)})` : "—"],
       ["Kept until", formatTime(job.expiresAt)],
@@ -78,7 +77,7 @@ function facts(job: JobView): Array<[string, string]> {
   }
   const wouldBe = job.status === "NEEDS_REVIEW" ? " (if confirmed)" : "";
   return [
-    ["Phase", titleCase(job.phase!)],
+    ["Phase", titleCase(job.phase)],
     ["File", `${job.fileName} (${formatBytes(job.fileSize)})`],
     ["Rows in file", formatNumber(job.rowsTotal)],
     ["Rows processed", formatNumber(job.rowsProcessed)],
@@ -119,7 +118,7 @@ export function jobStatusPage({ main, params, signal }: PageContext): void {
 
   /** The matching step, fetched when it is needed rather than carried on every progress event. */
   const loadReview = async (): Promise<ImportReview | null> => {
-    const data = await graphql<{ import: ImportReview | null }>(IMPORT_REVIEW, {
+    const data = await request(IMPORT_REVIEW, {
       id,
       first: REVIEW_ROW_ERRORS,
       changes: CHANGES_PAGE,
@@ -132,20 +131,20 @@ export function jobStatusPage({ main, params, signal }: PageContext): void {
     const section = reviewSection(found, {
       async check(mapping) {
         if (failed) {
-          await graphql(RETRY_IMPORT, { id, options: { mapping, dryRun: true } });
+          await request(RETRY_IMPORT, { id, options: { mapping, dryRun: true } });
           // a FAILED job's subscription has completed; the retried run needs a new one
           watch();
         } else {
-          await graphql(UPDATE_MAPPING, { id, mapping });
+          await request(UPDATE_MAPPING, { id, mapping });
         }
         announce("Checking the file again with these columns.");
       },
       async confirm(rememberMapping) {
-        await graphql(CONFIRM_IMPORT, { id, rememberMapping });
+        await request(CONFIRM_IMPORT, { id, rememberMapping });
         announce("Importing…");
       },
       async cancel() {
-        await graphql(CANCEL_IMPORT, { id });
+        await request(CANCEL_IMPORT, { id });
       },
     });
     fill(review, section);
@@ -154,18 +153,18 @@ export function jobStatusPage({ main, params, signal }: PageContext): void {
 
   /** What can be done from here, by state; drawn again only when the state changes. */
   const showControls = (job: JobView) => {
-    const cancel = job.__typename === "Import" ? CANCEL_IMPORT : CANCEL_EXPORT;
     const kind = job.__typename === "Import" ? "import" : "export";
     if (isRunning(job)) {
+      const cancel = () => (kind === "import" ? request(CANCEL_IMPORT, { id }) : request(CANCEL_EXPORT, { id }));
       return fill(
         controls,
-        actionButton(`Cancel ${kind}`, error, async () => void (await graphql(cancel, { id }))),
+        actionButton(`Cancel ${kind}`, error, async () => void (await cancel())),
       );
     }
     if (job.__typename === "Import" && job.status === "FAILED") {
       // again as it ran before: a dry run comes back to review, an import made through the API saves
       const retry = actionButton("Retry", error, async () => {
-        await graphql(RETRY_IMPORT, { id });
+        await request(RETRY_IMPORT, { id });
         watch();
       });
       fill(controls, retry, navLink("/", "Upload another file", "button secondary"));
@@ -239,7 +238,7 @@ export function jobStatusPage({ main, params, signal }: PageContext): void {
     unsubscribe();
     shownResults = false;
     fill(results);
-    unsubscribe = subscribe<{ jobStatus: JobView }>(
+    unsubscribe = subscribe(
       JOB_STATUS,
       { id },
       {

@@ -1,4 +1,4 @@
-import { graphql, subscribe } from "../api.js";
+import { request, subscribe } from "../api.js";
 import { fill, h } from "../dom.js";
 import { formatNumber, formatTime, rows, titleCase } from "../format.js";
 import { MY_JOBS, MY_JOB_LIST, type JobView } from "../operations.js";
@@ -16,7 +16,7 @@ function describe(job: JobView): string {
 function progress(job: JobView): string {
   if (job.status === "CANCELLED") return "nothing was saved";
   if (job.__typename === "Export") return job.status === "COMPLETED" ? rows(job.rowCount ?? 0) : "";
-  if (job.status === "PROCESSING") return `${titleCase(job.phase!)}, ${rows(job.rowsProcessed)}`;
+  if (job.status === "PROCESSING") return `${titleCase(job.phase)}, ${rows(job.rowsProcessed)}`;
   if (job.status === "COMPLETED")
     return `${formatNumber(job.rowsImported)} imported, ${formatNumber(job.rowsFailed)} rejected`;
   if (job.status === "NEEDS_REVIEW") return `${formatNumber(job.rowsImported)} ready to import: review the columns`;
@@ -57,7 +57,7 @@ export async function myJobsPage({ main, signal }: PageContext): Promise<void> {
   // subscribe first, so a change between the list query and the subscription is not lost
   const buffered: JobView[] = [];
   let listed = false;
-  const unsubscribe = subscribe<{ myJobs: JobView }>(
+  const unsubscribe = subscribe(
     MY_JOBS,
     {},
     {
@@ -73,11 +73,8 @@ export async function myJobsPage({ main, signal }: PageContext): Promise<void> {
   signal.addEventListener("abort", unsubscribe);
 
   try {
-    const data = await graphql<{
-      imports: { edges: Array<{ node: JobView }> };
-      exports: { edges: Array<{ node: JobView }> };
-    }>(MY_JOB_LIST, { first: LIST_SIZE });
-    const all = [...data.imports.edges, ...data.exports.edges].map((e) => e.node);
+    const data = await request(MY_JOB_LIST, { first: LIST_SIZE });
+    const all: JobView[] = [...data.imports.edges, ...data.exports.edges].map((e) => e.node);
     all.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     for (const job of all) show(job, "keep");
   } catch (err) {

@@ -1,4 +1,4 @@
-import { graphql } from "../api.js";
+import { request } from "../api.js";
 import { h } from "../dom.js";
 import { keepFile, takeDraft, type TemplateDraft } from "../draft.js";
 import { CREATE_TEMPLATE, TEMPLATE, UPDATE_TEMPLATE, type Template } from "../operations.js";
@@ -39,7 +39,7 @@ export function newTemplatePage({ main }: PageContext): void {
     draft ? { name: draft.name, columns: draft.columns } : {},
     "Create template",
     async (input) => {
-      const data = await graphql<{ createImportTemplate: { id: string } }>(CREATE_TEMPLATE, { input });
+      const data = await request(CREATE_TEMPLATE, { input });
       if (draft) keepFile(draft.file);
       announce(`Created the template ${input.name}.`);
       navigate(`/?template=${data.createImportTemplate.id}`);
@@ -69,7 +69,7 @@ export async function editTemplatePage({ main, params }: PageContext): Promise<v
   main.append(title, error);
   let template: Template | null;
   try {
-    template = (await graphql<{ importTemplate: Template | null }>(TEMPLATE, { id: params[0] })).importTemplate;
+    template = (await request(TEMPLATE, { id: params[0]! })).importTemplate;
   } catch (err) {
     return showError(error, err);
   }
@@ -83,7 +83,7 @@ export async function editTemplatePage({ main, params }: PageContext): Promise<v
   main.append(
     h("p", { class: "hint" }, "Imports already running keep the columns they started with."),
     templateForm(template, "Save template", async (input) => {
-      await graphql(UPDATE_TEMPLATE, { id, input });
+      await request(UPDATE_TEMPLATE, { id, input });
       announce(`Saved the template ${input.name}.`);
       navigate("/templates");
     }),

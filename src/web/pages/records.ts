@@ -1,23 +1,11 @@
-import { graphql } from "../api.js";
+import { request } from "../api.js";
 import { h } from "../dom.js";
 import { formatNumber, formatValue, rows } from "../format.js";
-import { IMPORT_RECORDS, type ColumnType } from "../operations.js";
+import { IMPORT_RECORDS, type RecordsPage } from "../operations.js";
 import type { PageContext } from "../router.js";
 import { alertBox, heading, navLink, showError } from "../ui.js";
 
 const PAGE_SIZE = 50;
-
-interface RecordsPage {
-  id: string;
-  status: string;
-  fileName: string;
-  rowsImported: number;
-  template: { id: string; name: string; columns: Array<{ key: string; header: string; type: ColumnType }> };
-  records: {
-    edges: Array<{ node: { id: string; rowNumber: number; data: Record<string, unknown> } }>;
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  };
-}
 
 /**
  * `/jobs/:id/records`: a completed import's records, a page at a time. The page's place is in its
@@ -32,7 +20,7 @@ export async function recordsPage({ main, params, query }: PageContext): Promise
   const start = Math.max(0, Number(query.get("start")) || 0);
   let found: RecordsPage | null;
   try {
-    found = (await graphql<{ import: RecordsPage | null }>(IMPORT_RECORDS, { id, first: PAGE_SIZE, after })).import;
+    found = (await request(IMPORT_RECORDS, { id, first: PAGE_SIZE, after })).import;
   } catch (err) {
     return showError(error, err);
   }

@@ -1,17 +1,16 @@
-import { graphql } from "../api.js";
+import { allTemplates } from "../allTemplates.js";
+import { request } from "../api.js";
 import { field, fill, h } from "../dom.js";
 import { formatTime, rows } from "../format.js";
-import { COMPLETED_IMPORTS, REQUEST_EXPORT, TEMPLATES, type Template } from "../operations.js";
+import {
+  COMPLETED_IMPORTS,
+  REQUEST_EXPORT,
+  type CompletedImport,
+  type ExportFormat,
+  type Template,
+} from "../operations.js";
 import { navigate, type PageContext } from "../router.js";
 import { alertBox, busy, heading, navLink, showError } from "../ui.js";
-
-interface CompletedImport {
-  id: string;
-  fileName: string;
-  createdAt: string;
-  rowsImported: number;
-  template: { id: string };
-}
 
 /** `/exports/new`: a template's records (all of them, or one import's) as xlsx or csv. */
 export async function requestExportPage({ main }: PageContext): Promise<void> {
@@ -21,10 +20,8 @@ export async function requestExportPage({ main }: PageContext): Promise<void> {
   let imports: CompletedImport[];
   try {
     [templates, imports] = await Promise.all([
-      graphql<{ importTemplates: Template[] }>(TEMPLATES).then((d) => d.importTemplates),
-      graphql<{ imports: { edges: Array<{ node: CompletedImport }> } }>(COMPLETED_IMPORTS).then((d) =>
-        d.imports.edges.map((e) => e.node),
-      ),
+      allTemplates(),
+      request(COMPLETED_IMPORTS).then((d) => d.imports.edges.map((e) => e.node)),
     ]);
   } catch (err) {
     return showError(error, err);
@@ -78,9 +75,9 @@ export async function requestExportPage({ main }: PageContext): Promise<void> {
     event.preventDefault();
     void busy(form, async () => {
       try {
-        const data = await graphql<{ requestExport: { id: string } }>(REQUEST_EXPORT, {
+        const data = await request(REQUEST_EXPORT, {
           templateId: field(form, "template"),
-          format: field(form, "format"),
+          format: field(form, "format") as ExportFormat,
           importId: field(form, "import") || null,
         });
         navigate(`/jobs/${data.requestExport.id}`);

@@ -1,14 +1,9 @@
-import { closeSubscriptions, graphql } from "../api.js";
+import { closeSubscriptions, request } from "../api.js";
 import { field, h } from "../dom.js";
 import { LOG_IN, SIGN_UP } from "../operations.js";
 import { navigate, type PageContext } from "../router.js";
 import { session } from "../session.js";
 import { alertBox, busy, heading, showError } from "../ui.js";
-
-interface AuthPayload {
-  token: string;
-  user: { email: string };
-}
 
 /** `/signin`: one form that signs in or creates an account, then returns to `?next=`. */
 export function signInPage({ main, query }: PageContext): void {
@@ -43,11 +38,9 @@ export function signInPage({ main, query }: PageContext): void {
     const password = new FormData(form).get("password") as string;
     void busy(form, async () => {
       try {
-        const data = await graphql<{ signUp?: AuthPayload; logIn?: AuthPayload }>(signUp ? SIGN_UP : LOG_IN, {
-          email,
-          password,
-        });
-        const payload = (signUp ? data.signUp : data.logIn)!;
+        const payload = signUp
+          ? (await request(SIGN_UP, { email, password })).signUp
+          : (await request(LOG_IN, { email, password })).logIn;
         closeSubscriptions();
         session.save(payload.token, payload.user.email);
         const next = query.get("next");

@@ -1,5 +1,14 @@
 import { field, fill, h } from "../dom.js";
-import type { ColumnRules, ColumnType, DuplicateRows, Template, TemplateColumn } from "../operations.js";
+import type {
+  ColumnRules,
+  ColumnType,
+  DateOrder,
+  DecimalSeparator,
+  DuplicateRows,
+  Template,
+  TemplateColumn,
+  TemplateColumnInput as ColumnInput,
+} from "../operations.js";
 import { alertBox, busy, showError } from "../ui.js";
 
 const COLUMN_TYPES: ColumnType[] = ["STRING", "INTEGER", "DECIMAL", "BOOLEAN", "DATE", "DATETIME", "EMAIL"];
@@ -19,18 +28,21 @@ const RULES_BY_TYPE: Record<ColumnType, readonly RuleName[]> = {
 
 const fits = (rule: RuleName, type: ColumnType) => RULES_BY_TYPE[type].includes(rule);
 
-/** A column as the form sends it: TemplateColumnInput, every rule given (null: none). */
-export type TemplateColumnInput = Omit<TemplateColumn, keyof ColumnRules> & ColumnRules;
+/** A column as the form sends it: TemplateColumnInput, every field given (a rule's null: none). */
+export type TemplateColumnInput = Required<ColumnInput>;
 
 /** What the form sends: CreateImportTemplateInput and UpdateImportTemplateInput alike. */
 export interface TemplateInput {
   name: string;
-  decimalSeparator: string;
-  dateOrder: string;
+  decimalSeparator: DecimalSeparator;
+  dateOrder: DateOrder;
   columns: TemplateColumnInput[];
   keyColumns: string[];
   duplicates: DuplicateRows;
 }
+
+/** What the form starts from: a template being edited, a proposed one (whose columns have no rules), or nothing. */
+export type TemplateStart = Partial<Omit<Template, "id" | "columns">> & { columns?: Array<Partial<TemplateColumn>> };
 
 /** "Unit Price" → "unitPrice": the key a record's data uses when the person leaves it blank. */
 function keyFor(header: string): string {
@@ -332,7 +344,7 @@ const DUPLICATE_CHOICES: Array<[DuplicateRows, string]> = [
  * one. `save` gets what the person entered; its errors are shown in the form.
  */
 export function templateForm(
-  initial: Partial<Omit<Template, "id">>,
+  initial: TemplateStart,
   submitText: string,
   save: (input: TemplateInput) => Promise<void>,
 ): HTMLFormElement {
@@ -487,8 +499,8 @@ export function templateForm(
     const rows = columnRows();
     const input: TemplateInput = {
       name: field(form, "name"),
-      decimalSeparator: field(form, "decimalSeparator"),
-      dateOrder: field(form, "dateOrder"),
+      decimalSeparator: field(form, "decimalSeparator") as DecimalSeparator,
+      dateOrder: field(form, "dateOrder") as DateOrder,
       columns: rows.map(readColumn),
       keyColumns: rows.filter((row) => keyRows.has(row.dataset.rowId!)).map((row) => readColumn(row).key),
       duplicates: duplicates.value as DuplicateRows,

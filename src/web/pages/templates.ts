@@ -1,6 +1,7 @@
-import { graphql } from "../api.js";
+import { allTemplates } from "../allTemplates.js";
+import { request } from "../api.js";
 import { fill, h } from "../dom.js";
-import { DELETE_TEMPLATE, TEMPLATES, type Template } from "../operations.js";
+import { DELETE_TEMPLATE, type Template } from "../operations.js";
 import type { PageContext } from "../router.js";
 import { alertBox, announce, heading, navLink, showError } from "../ui.js";
 
@@ -55,7 +56,7 @@ function templateItem(template: Template, error: HTMLElement, onDeleted: (item: 
     });
     sure.addEventListener("click", () => {
       sure.disabled = keep.disabled = true;
-      graphql(DELETE_TEMPLATE, { id: template.id }).then(
+      request(DELETE_TEMPLATE, { id: template.id }).then(
         () => {
           announce(`Deleted the template ${template.name}. Its imports and records are kept.`);
           onDeleted(item);
@@ -80,7 +81,7 @@ export async function templatesPage({ main }: PageContext): Promise<void> {
   main.append(title, error);
   let templates: Template[];
   try {
-    templates = (await graphql<{ importTemplates: Template[] }>(TEMPLATES)).importTemplates;
+    templates = await allTemplates();
   } catch (err) {
     return showError(error, err);
   }

@@ -1,14 +1,8 @@
-import { graphql, graphqlUpload } from "../api.js";
+import { allTemplates } from "../allTemplates.js";
+import { request } from "../api.js";
 import { field, h } from "../dom.js";
 import { keepDraft, takeFile } from "../draft.js";
-import {
-  INFER_TEMPLATE,
-  START_IMPORT,
-  TEMPLATES,
-  type ImportMode,
-  type InferredTemplate,
-  type Template,
-} from "../operations.js";
+import { INFER_TEMPLATE, START_IMPORT, type ImportMode, type ImportOptions, type Template } from "../operations.js";
 import { navigate, type PageContext } from "../router.js";
 import { actionButton, alertBox, busy, heading, navLink, showError } from "../ui.js";
 
@@ -102,12 +96,7 @@ function inferButton(input: HTMLInputElement, headerRow: () => number | null, er
     async () => {
       const file = input.files?.[0];
       if (!file) throw new Error("Choose a file first: its headers become the template's columns.");
-      const { inferImportTemplate: inferred } = await graphqlUpload<{ inferImportTemplate: InferredTemplate }>(
-        INFER_TEMPLATE,
-        { headerRow: headerRow() },
-        "file",
-        file,
-      );
+      const { inferImportTemplate: inferred } = await request(INFER_TEMPLATE, { file, headerRow: headerRow() });
       keepDraft({
         name: file.name.replace(/\.[^.]+$/, ""),
         columns: inferred.columns,
@@ -130,7 +119,7 @@ export async function uploadPage({ main, query }: PageContext): Promise<void> {
   main.append(heading("Import a spreadsheet"), error);
   let templates: Template[];
   try {
-    templates = (await graphql<{ importTemplates: Template[] }>(TEMPLATES)).importTemplates;
+    templates = await allTemplates();
   } catch (err) {
     return showError(error, err);
   }
@@ -206,15 +195,10 @@ export async function uploadPage({ main, query }: PageContext): Promise<void> {
     if (!file) return showError(error, new Error("Choose a file to import."));
     void busy(form, async () => {
       try {
-        const options: Record<string, unknown> = { dryRun: true, headerRow: headerRow.value() };
+        const options: ImportOptions = { dryRun: true, headerRow: headerRow.value() };
         // a template without key columns takes no mode, and the choice is hidden then
-        if (!mode.fieldset.hidden) options.mode = field(form, "mode");
-        const data = await graphqlUpload<{ startImport: { id: string } }>(
-          START_IMPORT,
-          { templateId: field(form, "template"), options },
-          "file",
-          file,
-        );
+        if (!mode.fieldset.hidden) options.mode = field(form, "mode") as ImportMode;
+        const data = await request(START_IMPORT, { templateId: field(form, "template"), file, options });
         navigate(`/jobs/${data.startImport.id}`);
       } catch (err) {
         showError(error, err);
