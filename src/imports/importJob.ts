@@ -11,13 +11,7 @@ import {
   type DuplicateRows,
 } from "../spreadsheet/index.js";
 import { deleteStoredFile, openStoredFile } from "../storage/fileStore.js";
-import {
-  applyKeyedBatch,
-  type ChangeKind,
-  countChanges,
-  lockDataset,
-  recordCreations,
-} from "./datasetChanges.js";
+import { applyKeyedBatch, type ChangeKind, countChanges, lockDataset, recordCreations } from "./datasetChanges.js";
 import type { ImportOptions } from "./importOptions.js";
 import { storeErrorReport } from "./writeErrorReport.js";
 import type { KeyedBatch } from "./datasetChanges.js";
@@ -150,7 +144,11 @@ export function importJob(pool: pg.Pool, reading: ReadingConfig): JobService {
  * A confirmed import must save what its review showed: the same rows, making the same changes. The
  * file is the same, so a difference in the changes means the dataset changed since the review.
  */
-function checkPreview(preview: NonNullable<ImportOptions["preview"]>, counts: Counts, changes: Record<ChangeKind, number>) {
+function checkPreview(
+  preview: NonNullable<ImportOptions["preview"]>,
+  counts: Counts,
+  changes: Record<ChangeKind, number>,
+) {
   if (preview.rowsTotal !== counts.total || preview.rowsImported !== counts.imported) {
     throw new PermanentImportError(
       "CORRUPT_FILE",
