@@ -57,6 +57,10 @@ interface ImportRow {
  * holds and the mapping are written either way. The stored file is deleted on success and kept
  * otherwise, so the import can be confirmed or retried.
  *
+ * On a template with key columns the valid rows are compared with its dataset, recorded as changes
+ * and (unless a dry run) written to it, batch by batch, under the template's lock (datasetChanges.ts);
+ * a confirmed review must make the changes it showed.
+ *
  * The file is read in a child process with at most `reading.parseMemoryMb` of heap (see
  * parseProcess.ts); a file that needs more fails for good, and the server keeps running.
  */
