@@ -49,8 +49,8 @@ describe("text files through the API", () => {
   });
 
   it("reports Windows-1252 when the file shows it only past the start its encoding is guessed from", async () => {
-    // 100 KB of ASCII rows, then a row with é as the single byte 0xE9
-    const ascii = "Name,Quantity,Unit Price\n" + "Widget,1,2\n".repeat(10_000);
+    // 150 KB of ASCII rows (each its own: exact repeats would be skipped), then é as the single byte 0xE9
+    const ascii = "Name,Quantity,Unit Price\n" + Array.from({ length: 10_000 }, (_, i) => `Widget ${i},1,2\n`).join("");
     const file = Buffer.concat([Buffer.from(ascii), Buffer.from("Café,3,4\n", "latin1")]);
     const imported = await importText(file, "late.csv");
     expect(imported).toMatchObject({ status: "COMPLETED", rowsImported: 10_001, encoding: "windows-1252" });
