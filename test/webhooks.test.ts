@@ -277,6 +277,10 @@ describe("webhook deliveries", () => {
       fileName: "orders.csv",
       rowsImported: 2,
       rowsFailed: 0,
+      rowsCreated: 2,
+      rowsUpdated: 0,
+      rowsUnchanged: 0,
+      rowsDuplicate: 0,
       errorMessage: null,
     });
 

@@ -83,6 +83,10 @@ begin
     'rowsTotal', new.rows_total,
     'rowsImported', new.rows_imported,
     'rowsFailed', new.rows_failed,
+    'rowsCreated', new.rows_created,
+    'rowsUpdated', new.rows_updated,
+    'rowsUnchanged', new.rows_unchanged,
+    'rowsDuplicate', new.rows_duplicate,
     'errorMessage', new.error_message
   ));
   return null;
