@@ -1,9 +1,20 @@
+/** Slots a table may grow to: 2,097,152 digests, 80 MB (and 40 MB more while it grows). */
+export const MAX_SLOTS = 1 << 22;
+
+/** Thrown by {@link DigestTable.claim} for one digest more than the table holds (half its `maxSlots`). */
+export class DigestTableFull extends Error {
+  constructor(readonly digests: number) {
+    super(`A table of ${digests} digests is full.`);
+  }
+}
+
 /**
  * A set of 128-bit digests, each with the row number that added it first, kept in typed arrays
  * (open addressing, linear probing, at most half full). A `Map` of a million digest strings made
  * the file reader 40–50% slower, its garbage collector walking the map again and again; here the
  * table is two flat buffers the collector does not look into: 20 bytes a slot, about 40 MB for a
- * million distinct rows.
+ * million distinct rows. Being outside V8's heap, they are not bounded by the reader's heap cap, so
+ * the table bounds itself: at most `maxSlots` slots, half of them used.
  */
 export class DigestTable {
   private words: Uint32Array;
@@ -12,7 +23,10 @@ export class DigestTable {
   private mask: number;
   private size = 0;
 
-  constructor(slots = 1 << 16) {
+  constructor(
+    slots = 1 << 16,
+    private readonly maxSlots = MAX_SLOTS,
+  ) {
     this.words = new Uint32Array(slots * 4);
     this.rows = new Uint32Array(slots);
     this.mask = slots - 1;
@@ -21,6 +35,8 @@ export class DigestTable {
   /**
    * The row number that claimed `digest` first; or, when none did, claims it for `rowNumber` and
    * returns 0. `digest` is a binary string of at least 16 characters (its first 16 bytes count).
+   *
+   * @throws {DigestTableFull} once the table holds as many digests as `maxSlots` allows
    */
   claim(digest: string, rowNumber: number): number {
     const a = word(digest, 0);
@@ -51,6 +67,7 @@ export class DigestTable {
 
   private grow() {
     const { words, rows } = this;
+    if (rows.length * 2 > this.maxSlots) throw new DigestTableFull(this.maxSlots / 2);
     this.words = new Uint32Array(words.length * 2);
     this.rows = new Uint32Array(rows.length * 2);
     this.mask = this.rows.length - 1;

@@ -1,5 +1,6 @@
 import { hash } from "node:crypto";
-import { DigestTable } from "./digestTable.js";
+import { DigestTable, DigestTableFull } from "./digestTable.js";
+import { PermanentImportError } from "./permanentImportError.js";
 import type { InvalidRow, JsonValue, ParsedRow, TemplateColumn, ValidRow } from "./types.js";
 
 /** What a row that repeats an earlier row of the same file does, on a template without key columns. */
@@ -25,22 +26,38 @@ export type RepeatVerdict = ParsedRow | "duplicate";
  * - without, a row equal to an earlier one is imported again (IMPORT), skipped (SKIP) or rejected
  *   naming the earlier row (REJECT).
  * Rejected rows are not checked: they save nothing. Each distinct key or row costs 20 bytes (128
- * bits of its SHA-1 digest and a row number, see digestTable.ts), not its text.
+ * bits of its SHA-1 digest and a row number, see digestTable.ts), not its text; a file with more
+ * than `seen` holds (2,097,152 by default) fails TOO_LARGE.
  */
 export function createRepeatCheck(
   columns: readonly TemplateColumn[],
   { keyColumns, duplicates }: RepeatPolicy,
+  seen = new DigestTable(),
 ): (row: ParsedRow, valuesJson: string | null) => RepeatVerdict {
   const keyed = keyColumns.length > 0;
   if (!keyed && duplicates === "IMPORT") return (row) => row;
   const headers = new Map(columns.map((column) => [column.key, column.header]));
-  /** digests of the keys (or of the whole rows), with the row number that had each first */
-  const seen = new DigestTable();
+  /** `seen` holds the digests of the keys (or of the whole rows), with the row that had each first */
+  const claim = (digest: string, rowNumber: number) => {
+    try {
+      return seen.claim(digest, rowNumber);
+    } catch (err) {
+      if (!(err instanceof DigestTableFull)) throw err;
+      const count = err.digests.toLocaleString("en-US");
+      throw new PermanentImportError(
+        "TOO_LARGE",
+        keyed
+          ? `This file has more than ${count} different keys, more than an import can check for repeats.`
+          : `This file has more than ${count} different rows, more than an import can check for exact repeats; ` +
+              "set the template's duplicates to IMPORT to import it without that check.",
+      );
+    }
+  };
   return (row, valuesJson) => {
     if (!row.ok) return row;
     const text = keyed ? JSON.stringify(keyColumns.map((key) => row.values[key] ?? null)) : valuesJson!;
     // one-shot, as a one-byte string: twice as fast as createHash's digest; the first 128 bits count
-    const earlier = seen.claim(hash("sha1", text, "binary"), row.rowNumber);
+    const earlier = claim(hash("sha1", text, "binary"), row.rowNumber);
     if (earlier === 0) return row;
     if (!keyed && duplicates === "SKIP") return "duplicate";
     return keyed
