@@ -1,5 +1,12 @@
 import type pg from "pg";
-import { describeKey, type InvalidRow, type JsonValue, type TemplateColumn } from "../spreadsheet/index.js";
+import {
+  describeKey,
+  type InvalidRow,
+  type JsonValue,
+  keyCells,
+  rejectRow,
+  type TemplateColumn,
+} from "../spreadsheet/index.js";
 
 /** Which rows a keyed import may apply: all, only those with new keys, or only those with known keys. */
 export type ImportMode = "CREATE_OR_UPDATE" | "CREATE_ONLY" | "UPDATE_ONLY";
@@ -64,25 +71,13 @@ export async function applyKeyedBatch(tx: pg.PoolClient, batch: KeyedBatch): Pro
   const headers = new Map(batch.columns.map((column) => [column.key, column.header]));
   return rows.map(({ row_number: rowNumber, kind, data }) => {
     const key = describeKey(data, batch.keyColumns, headers);
-    const message =
-      kind === "CREATED"
-        ? `no record has the key ${key}, and this import only updates records`
-        : `a record with the key ${key} already exists, and this import only creates records`;
-    const raw: Record<string, string | null> = {};
-    for (const column of batch.columns) raw[column.key] = data[column.key] == null ? null : String(data[column.key]);
-    return {
-      ok: false,
-      rowNumber,
-      errors: [
-        {
-          rowNumber,
-          column: batch.keyColumns.map((key) => headers.get(key) ?? key).join(", "),
-          message,
-          value: batch.keyColumns.map((key) => raw[key]).join(", "),
-        },
-      ],
-      raw,
-    };
+    return rejectRow({ ok: true, rowNumber, values: data }, batch.columns, {
+      ...keyCells(data, batch.keyColumns, headers),
+      message:
+        kind === "CREATED"
+          ? `no record has the key ${key}, and this import only updates records`
+          : `a record with the key ${key} already exists, and this import only creates records`,
+    });
   });
 }
 

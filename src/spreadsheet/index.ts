@@ -54,6 +54,8 @@ export { createRowValidator, type RowValidator } from "./validateRow.js";
 export {
   createRepeatCheck,
   describeKey,
+  keyCells,
+  rejectRow,
   type DuplicateRows,
   type RepeatPolicy,
   type RepeatVerdict,

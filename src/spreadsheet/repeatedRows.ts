@@ -61,12 +61,11 @@ export function createRepeatCheck(
     if (earlier === 0) return row;
     if (!keyed && duplicates === "SKIP") return "duplicate";
     return keyed
-      ? rejected(row, columns, {
-          column: keyColumns.map((key) => headers.get(key) ?? key).join(", "),
+      ? rejectRow(row, columns, {
+          ...keyCells(row.values, keyColumns, headers),
           message: `repeats the key of row ${earlier} (${describeKey(row.values, keyColumns, headers)})`,
-          value: keyColumns.map((key) => asText(row.values[key] ?? null)).join(", "),
         })
-      : rejected(row, columns, { column: null, message: `repeats row ${earlier} exactly`, value: null });
+      : rejectRow(row, columns, { column: null, message: `repeats row ${earlier} exactly`, value: null });
   };
 }
 
@@ -85,7 +84,20 @@ function asText(value: JsonValue): string | null {
   return value === null ? null : String(value);
 }
 
-function rejected(
+/** A row error's column and value for a key: the key columns' headers, and their values, joined. */
+export function keyCells(
+  values: Readonly<Record<string, JsonValue | undefined>>,
+  keyColumns: readonly string[],
+  headers: ReadonlyMap<string, string>,
+): { column: string; value: string } {
+  return {
+    column: keyColumns.map((key) => headers.get(key) ?? key).join(", "),
+    value: keyColumns.map((key) => asText(values[key] ?? null)).join(", "),
+  };
+}
+
+/** A valid row turned down after all, with one error; its values, as text, stand for what was read. */
+export function rejectRow(
   row: ValidRow,
   columns: readonly TemplateColumn[],
   error: Omit<InvalidRow["errors"][number], "rowNumber">,
