@@ -1,8 +1,5 @@
 import { isUuid } from "../db/isUuid.js";
 import { UserError } from "../errors.js";
-import { findJob } from "../jobs/findJob.js";
-import { jobKind } from "../jobs/jobKinds.js";
-import { findOwnWebhook } from "../webhooks/findOwnWebhook.js";
 import { builder } from "./builder.js";
 import { requireViewer, type Context } from "./context.js";
 
@@ -30,31 +27,36 @@ export const NodeRef = builder.interfaceRef<object>("Node").implement({
 
 const RECORD_ID = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}):(\d{1,9})$/i;
 
-/** One of the viewer's objects by id, or null: a missing id and someone else's look the same. */
-async function findNode(ctx: Context, id: string): Promise<object | null> {
+/**
+ * The viewer's objects by id, in the order asked, null where there is none: a missing id and
+ * someone else's look the same. One query per kind of object, however many ids.
+ */
+async function findNodes(ctx: Context, ids: readonly string[]): Promise<Array<object | null>> {
   const userId = requireViewer(ctx).user.id;
-  const tagged = (node: object | null, type: string) => {
-    if (node) nodeTypes.set(node, type);
-    return node;
-  };
-  const record = RECORD_ID.exec(id);
-  if (record) {
-    const found = await ctx.prisma.record.findFirst({
-      where: { importId: record[1]!, rowNumber: Number(record[2]), import: { userId } },
-    });
-    return tagged(found, "ImportRecord");
-  }
-  if (!isUuid(id)) return null;
-  const job = await findJob(ctx.prisma, userId, id);
-  if (job) return tagged(job, jobKind(job));
-  const [template, webhook, apiKey] = await Promise.all([
-    ctx.prisma.importTemplate.findFirst({ where: { id, userId, deletedAt: null } }),
-    findOwnWebhook(ctx.prisma, userId, id),
-    ctx.prisma.apiKey.findFirst({ where: { id, userId }, omit: { keyHash: true } }),
+  const uuids = [...new Set(ids.filter(isUuid))];
+  const recordIds = ids.flatMap((id) => {
+    const match = RECORD_ID.exec(id);
+    return match ? [{ importId: match[1]!.toLowerCase(), rowNumber: Number(match[2]) }] : [];
+  });
+  const own = { id: { in: uuids }, userId };
+  const none = Promise.resolve([]);
+  const [records, ...byId] = await Promise.all([
+    recordIds.length ? ctx.prisma.record.findMany({ where: { OR: recordIds, import: { userId } } }) : none,
+    uuids.length ? ctx.prisma.import.findMany({ where: own }) : none,
+    uuids.length ? ctx.prisma.export.findMany({ where: own }) : none,
+    uuids.length ? ctx.prisma.importTemplate.findMany({ where: { ...own, deletedAt: null } }) : none,
+    uuids.length ? ctx.prisma.webhook.findMany({ where: own, omit: { secret: true } }) : none,
+    uuids.length ? ctx.prisma.apiKey.findMany({ where: own, omit: { keyHash: true } }) : none,
   ]);
-  if (template) return tagged(template, "ImportTemplate");
-  if (webhook) return tagged(webhook, "Webhook");
-  return tagged(apiKey, "ApiKey");
+  const found = new Map<string, object>();
+  const add = (type: string, key: string, node: object) => {
+    nodeTypes.set(node, type);
+    found.set(key, node);
+  };
+  for (const record of records) add("ImportRecord", `${record.importId}:${record.rowNumber}`, record);
+  const types = ["Import", "Export", "ImportTemplate", "Webhook", "ApiKey"];
+  byId.forEach((rows, i) => rows.forEach((node) => add(types[i]!, node.id, node)));
+  return ids.map((id) => found.get(id.toLowerCase()) ?? null);
 }
 
 builder.queryFields((t) => ({
@@ -63,7 +65,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: "One of the viewer's objects by its id; null when there is none (or it is someone else's).",
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, ctx) => findNode(ctx, id),
+    resolve: async (_root, { id }, ctx) => (await findNodes(ctx, [id]))[0] ?? null,
   }),
   nodes: t.field({
     type: [NodeRef],
@@ -72,7 +74,7 @@ builder.queryFields((t) => ({
     args: { ids: t.arg.idList({ required: true }) },
     resolve: (_root, { ids }, ctx) => {
       if (ids.length > MAX_NODE_IDS) throw new UserError("BAD_USER_INPUT", `nodes takes at most ${MAX_NODE_IDS} ids.`);
-      return Promise.all(ids.map((id) => findNode(ctx, String(id))));
+      return findNodes(ctx, ids.map(String));
     },
   }),
 }));
